@@ -1,0 +1,1 @@
+"""Mapping hunks of a series to the semantic VM changes they make, and whole-series checks."""

@@ -1,0 +1,1 @@
+"""Rendering per-arch C macros, port patches and diagrams from archs/ data."""

@@ -1,0 +1,1 @@
+"""An executable reference model of the patched VM; imports no tooling."""

@@ -1,0 +1,1 @@
+"""Reading patch series: quilt directories, mboxes, single diffs and git ranges."""

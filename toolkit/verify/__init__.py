@@ -1,0 +1,1 @@
+"""Proofs and checks that file-PTE encodings round-trip."""
