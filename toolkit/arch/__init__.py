@@ -2,3 +2,40 @@
 
 Shared by the model and the tooling, so it imports neither.
 """
+
+from toolkit.arch.loader import arch_names, load_arch
+from toolkit.arch.records import (
+    LAYOUTS,
+    PROT_EXEC,
+    PROT_KEYS,
+    PROT_NONE,
+    PROT_READ,
+    PROT_WRITE,
+    Arch,
+    Bit,
+    Clause,
+    Combine,
+    Field,
+    FileLayout,
+    Move,
+    ProtMove,
+)
+
+__all__ = [
+    "LAYOUTS",
+    "PROT_EXEC",
+    "PROT_KEYS",
+    "PROT_NONE",
+    "PROT_READ",
+    "PROT_WRITE",
+    "Arch",
+    "Bit",
+    "Clause",
+    "Combine",
+    "Field",
+    "FileLayout",
+    "Move",
+    "ProtMove",
+    "arch_names",
+    "load_arch",
+]

@@ -1,0 +1,97 @@
+"""The layout solver: correct by each arch's own predicates, deterministic, explained."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from toolkit.arch import Arch, FileLayout, arch_names, load_arch
+from toolkit.arch.solver import solve
+from toolkit.errors import ToolkitError
+
+
+def offsets(layout: FileLayout) -> list[int]:
+    """0, 1, every single offset bit, all ones, and random offsets (fixed seed)."""
+    top = (1 << layout.max_bits) - 1
+    rng = random.Random(layout.max_bits)
+    return [
+        0,
+        1,
+        top,
+        *(1 << b for b in range(layout.max_bits)),
+        *(rng.randrange(top) for _ in range(50)),
+    ]
+
+
+def file_pte_ok(arch: Arch, layout: FileLayout, pgoff: int, prot: int) -> bool:
+    """Whether the file PTE of (pgoff, prot) is a file PTE, not present, and decodes back."""
+    pgprot = arch.pgprot(prot)
+    pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
+    return (
+        arch.pte_file(pte)
+        and not arch.pte_present(pte)
+        and not arch.pte_none(pte)
+        and layout.pte_to_pgoff(pte) == pgoff
+        and layout.pte_to_pgprot(pte) == pgprot & layout.prot_mask
+        and pte >> arch.pte_bits == 0
+    )
+
+
+@pytest.mark.parametrize("name", arch_names())
+def test_solved_layout_is_a_file_pte_for_every_prot(name: str) -> None:
+    """Every solved file PTE, PROT_NONE included, is pte_file() and not pte_present()."""
+    arch = load_arch(name)
+    layout = arch.layout("solver")
+    for prot in range(8):
+        for pgoff in offsets(layout):
+            assert file_pte_ok(arch, layout, pgoff, prot), (name, prot, hex(pgoff))
+
+
+@pytest.mark.parametrize("name", arch_names())
+def test_solver_keeps_the_prot_bits_and_explains_each_bit(name: str) -> None:
+    """The solver keeps every bit of prot.keep, fits BITS_PER_LONG and explains each PTE bit."""
+    arch = load_arch(name)
+    layout = arch.layout("solver")
+    assert layout.prot_mask == arch.mask(*arch.keep)
+    assert 0 < layout.max_bits <= arch.long_bits
+    assert len(layout.explanation) == arch.pte_bits
+    assert sum("pgoff bit" in line for line in layout.explanation) == layout.max_bits
+    assert solve(arch) == layout
+
+
+def hand_ported() -> list[str]:
+    """The arches with a 2005 layout (a file that fails to load is reported by the tests above)."""
+    found = []
+    for name in arch_names():
+        try:
+            if "2005" in load_arch(name).layout_kinds():
+                found.append(name)
+        except ToolkitError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("name", hand_ported())
+def test_solver_matches_correct_hand_ports(name: str) -> None:
+    """Where a 2005 hand port is correct by the predicates, the solver keeps as many offset bits."""
+    arch = load_arch(name)
+    hand = arch.layout("2005")
+    correct = all(file_pte_ok(arch, hand, off, prot) for prot in range(8) for off in offsets(hand))
+    if correct:
+        assert arch.layout("solver").max_bits >= hand.max_bits
+
+
+def test_i386_solution() -> None:
+    """i386: PROTNONE moves off bit 7 (pte_present tests it), costing one bit against 2005."""
+    i386 = load_arch("i386")
+    solved = i386.layout("solver")
+    moved = {p.name: p.dst for p in solved.prot}
+    assert moved == {"RW": 1, "PROTNONE": 2}
+    assert solved.max_bits == 27
+    assert i386.layout("2005").max_bits - solved.max_bits == 1
+    # The 2005 port leaves PROTNONE at bit 7, so a PROT_NONE file PTE reads as present.
+    hand = i386.layout("2005")
+    assert i386.pte_present(hand.pgoff_prot_to_pte(0, i386.pgprot(0)))
+    assert not i386.pte_present(solved.pgoff_prot_to_pte(0, i386.pgprot(0)))
+    assert "moved from bit 7 (pte_present() tests it)" in solved.explanation[2]

@@ -1,0 +1,130 @@
+"""The layout solver: the patched file-PTE layout computed from an arch's facts alone.
+
+Rules, in order:
+1. constant bits: what the first clause of pte_file() needs (its bit, or its `equals` value);
+2. forbidden: every bit pte_present() or pte_file() tests, and the reserved bits, so that
+   neither offset nor protection can change what the predicates say about a file PTE;
+3. each kept protection bit at its own position when that position is free and not tested by
+   pte_present(), else on the lowest free position;
+4. offset bits on the remaining free positions, low to high, at most BITS_PER_LONG of them.
+The same inputs always give the same layout, and each PTE bit gets one line of explanation.
+"""
+
+from __future__ import annotations
+
+from toolkit.arch.records import Arch, Combine, FileLayout, Move, ProtMove
+from toolkit.errors import ArchDataError
+
+
+def solve(arch: Arch) -> FileLayout:
+    """The solver's file-PTE layout of `arch`, checked against the arch's own predicates."""
+    positions = {b.name: b.bit for b in arch.bits}
+    first = arch.file[0]
+    if first.equals is None:
+        const_name = first.names[0]
+        const = 1 << positions[const_name]
+        file_tested = const
+        const_names: tuple[str, ...] = (const_name,)
+    else:
+        const, file_tested = first.equals, first.mask
+        const_names = tuple(b.name for b in arch.bits if const >> b.bit & 1 and b.shares is None)
+    present_tested = 0
+    for clause in arch.present:
+        present_tested |= clause.mask
+    reserved = sum(1 << b for b in arch.reserved)
+    why: dict[int, str] = {}
+    blocked: dict[int, str] = {}
+    for bit in range(arch.pte_bits):
+        names = "/".join(arch.bit_names(bit)) or "-"
+        if const >> bit & 1:
+            why[bit] = f"{names}: constant 1, pte_file() needs it"
+            continue
+        if file_tested >> bit & 1:
+            blocked[bit] = "pte_file() tests it"
+        elif present_tested >> bit & 1:
+            blocked[bit] = "pte_present() tests it"
+        elif reserved >> bit & 1:
+            blocked[bit] = "reserved"
+        else:
+            continue
+        why[bit] = f"{names}: constant 0, {blocked[bit]}"
+    free = [bit for bit in range(arch.pte_bits) if bit not in why]
+
+    prot: list[ProtMove] = []
+    for name in arch.keep:
+        native = positions[name]
+        if native in free:
+            dst = native
+            why[dst] = f"{name}: kept protection bit, at its own position"
+        else:
+            if not free:
+                raise ArchDataError(
+                    f"solver: no free bit left for kept protection bit {name}", arch.path
+                )
+            dst = free[0]
+            reason = blocked.get(native, "its position is taken")
+            why[dst] = f"{name}: kept protection bit, moved from bit {native} ({reason})"
+        free.remove(dst)
+        prot.append(ProtMove(name, native, dst))
+
+    if free and any(c.holds(const) for c in arch.none):
+        # pte_file() alone needs no set bit here, but an all-zero entry reads as pte_none().
+        marker = free.pop(0)
+        const |= 1 << marker
+        const_names = (*const_names, *arch.bit_names(marker))
+        names = "/".join(arch.bit_names(marker)) or "-"
+        why[marker] = f"{names}: constant 1, keeps pgoff 0 apart from pte_none()"
+
+    capped = free[arch.long_bits :]
+    offset_bits = free[: arch.long_bits]
+    for i, bit in enumerate(offset_bits):
+        why[bit] = f"pgoff bit {i}"
+    for bit in capped:
+        why[bit] = f"unused: offsets are unsigned long, BITS_PER_LONG is {arch.long_bits}"
+    encode = _runs(offset_bits)
+    layout = FileLayout(
+        arch=arch.name,
+        kind="solver",
+        max_bits=len(offset_bits),
+        keeps_prot=bool(prot),
+        prot_mask=sum(1 << p.src for p in prot),
+        pte_bits=arch.pte_bits,
+        encode=encode,
+        decode=tuple(Move(m.dst, m.width, m.src) for m in encode),
+        set_mask=const,
+        set_names=const_names,
+        combine=Combine.OR,
+        prot=tuple(prot),
+        note="computed by the layout solver",
+        explanation=tuple(f"bit {bit:2d} {why[bit]}" for bit in range(arch.pte_bits)),
+    )
+    _check(arch, layout)
+    return layout
+
+
+def _runs(bits: list[int]) -> tuple[Move, ...]:
+    """Moves placing offset bits 0.. on the PTE positions `bits`, one per contiguous run."""
+    moves: list[Move] = []
+    for i, bit in enumerate(bits):
+        last = moves[-1] if moves else None
+        if last is not None and last.dst + last.width == bit:
+            moves[-1] = Move(last.src, last.width + 1, last.dst)
+        else:
+            moves.append(Move(i, 1, bit))
+    return tuple(moves)
+
+
+def _check(arch: Arch, layout: FileLayout) -> None:
+    """Raise unless every file PTE of the layout is pte_file() and not present or none."""
+    top = (1 << layout.max_bits) - 1
+    for prot in range(8):
+        pgprot = arch.pgprot(prot)
+        for pgoff in (0, top):
+            pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
+            if not arch.pte_file(pte) or arch.pte_present(pte) or arch.pte_none(pte):
+                raise ArchDataError(
+                    f"solver: no layout keeps file PTEs apart from present and none ones "
+                    f"(pte {pte:#x}: file {arch.pte_file(pte)}, present {arch.pte_present(pte)}, "
+                    f"none {arch.pte_none(pte)})",
+                    arch.path,
+                )
