@@ -47,13 +47,42 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
         help="map every hunk of a series to the VM change it makes and check the series",
     )
     p.add_argument("path", nargs="?", help="quilt directory, mbox, diff or directory of patches")
+    p.add_argument("--rules", metavar="FILE", help="classification rules (default: bundled)")
+    p.add_argument("--manifest", metavar="FILE", help="series manifest to compare with")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--stat", action="store_true", help="files and +/- per patch only")
+    p.add_argument("--verbose", "-v", action="store_true", help="every hunk with its evidence")
+    p.add_argument(
+        "--fail-on",
+        choices=("info", "warning", "error", "never"),
+        default="error",
+        help="exit 1 when a finding this severe or worse exists (default: error)",
+    )
     p.set_defaults(func=cmd_audit)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Classify a series and report whole-series findings."""
-    _existing(args.path or str(PATCHES))
-    return _not_implemented(args)
+    path = _existing(args.path or str(PATCHES))
+    from toolkit.classify.audit import audit_path, default_manifest, stat_path, worst
+    from toolkit.classify.checks import Lifecycle
+    from toolkit.classify.progress import progress_bar
+    from toolkit.classify.records import Severity
+    from toolkit.classify.render import render
+
+    manifest = _existing(args.manifest) if args.manifest else default_manifest(path)
+    with progress_bar(f"auditing {path}") as progress:
+        lifecycles: tuple[Lifecycle, ...] = ()
+        if args.stat:
+            audit = stat_path(path, manifest, progress)
+        else:
+            result = audit_path(path, args.rules, manifest, progress)
+            audit, lifecycles = result.audit, result.lifecycles
+    print(render(audit, args.format, args.verbose, lifecycles), end="")
+    found = worst(audit)
+    if args.fail_on == "never" or found is None:
+        return EXIT_OK
+    return EXIT_FINDINGS if found.rank >= Severity(args.fail_on).rank else EXIT_OK
 
 
 # -- series ----------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""`rfp audit` as a library: read a series patch by patch, classify, check, and collect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.classify.checks import ConsistencyCheck, Lifecycle, LifecycleCheck
+from toolkit.classify.coverage import Coverage, coverage_findings, known_variants
+from toolkit.classify.engine import classify_patch
+from toolkit.classify.manifest import drift, load_manifest
+from toolkit.classify.records import Audit, Finding, PatchReport, Severity
+from toolkit.classify.rules import RuleSet, load_rules
+from toolkit.classify.stat import iter_raw, stat_raw
+from toolkit.series.records import Patch
+
+MANIFEST_NAME = "series.toml"
+# Called after each patch with (patches done, patches expected or None when unknown).
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """An audit and the identifier lifecycles behind its findings."""
+
+    audit: Audit
+    lifecycles: tuple[Lifecycle, ...]
+
+
+def default_manifest(path: str | Path) -> Path | None:
+    """The manifest that sits next to a quilt series (patches/series.toml), if there is one."""
+    candidate = Path(path) / MANIFEST_NAME
+    return candidate if candidate.is_file() else None
+
+
+def _patches(path: str | Path) -> Iterator[Patch]:
+    # Imported here: the reader is only needed when classifying, not for --stat.
+    from toolkit.series import iter_patches
+
+    yield from iter_patches(path)
+
+
+def classify_series(
+    patches: Iterable[Patch],
+    source: str,
+    rules: RuleSet,
+    manifest: str | Path | None = None,
+    progress: Progress | None = None,
+    archs_dir: Path | None = None,
+) -> AuditResult:
+    """Classify the patches one at a time and run the whole-series checks on them."""
+    lifecycle, consistency = LifecycleCheck(), ConsistencyCheck()
+    coverage = Coverage(known_variants(archs_dir))
+    reports: list[PatchReport] = []
+    for number, patch in enumerate(patches, 1):
+        report = classify_patch(patch, patch.number or number, rules)
+        facts = tuple(h.facts for h in report.hunks)
+        lifecycle.feed(report.number, facts)
+        consistency.feed(report.number, patch.files)
+        for item in facts:
+            coverage.feed(item)
+        reports.append(report)
+        if progress is not None:
+            progress(number, None)
+    rows = coverage.rows()
+    findings = [*lifecycle.findings(), *consistency.findings(), *coverage_findings(rows)]
+    loaded = load_manifest(manifest) if manifest is not None else None
+    if loaded is not None:
+        findings.extend(drift(tuple(reports), loaded, classified=True))
+    audit = Audit(
+        source=source,
+        rules=rules.source,
+        patches=tuple(reports),
+        arches=rows,
+        findings=_ordered(findings),
+        classified=True,
+        manifest=None if loaded is None else loaded.source,
+    )
+    return AuditResult(audit, lifecycle.lifecycles())
+
+
+def audit_path(
+    path: str | Path,
+    rules_path: str | Path | None = None,
+    manifest: str | Path | None = None,
+    progress: Progress | None = None,
+) -> AuditResult:
+    """Audit the series at `path` with the rules file given (or the bundled one)."""
+    rules = load_rules(rules_path)
+    return classify_series(_patches(path), str(path), rules, manifest, progress)
+
+
+def stat_path(
+    path: str | Path, manifest: str | Path | None = None, progress: Progress | None = None
+) -> Audit:
+    """Only the files and +/- of each patch, scanned at byte level, with manifest drift."""
+    reports: list[PatchReport] = []
+    for raw in iter_raw(path):
+        reports.append(
+            PatchReport(raw.number, raw.subject, raw.quilt_name, raw.source, stat_raw(raw), (), ())
+        )
+        if progress is not None:
+            progress(raw.number, None)
+    loaded = load_manifest(manifest) if manifest is not None else None
+    findings = drift(tuple(reports), loaded, classified=False) if loaded else []
+    return Audit(
+        source=str(path),
+        rules="",
+        patches=tuple(reports),
+        arches=(),
+        findings=_ordered(findings),
+        classified=False,
+        manifest=None if loaded is None else loaded.source,
+    )
+
+
+def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Errors first, then by patch, so the worst is read first."""
+    return tuple(
+        sorted(
+            findings,
+            key=lambda f: (-f.severity.rank, f.patch if f.patch is not None else 0, f.code),
+        )
+    )
+
+
+def worst(audit: Audit) -> Severity | None:
+    """The most severe finding, or None without findings."""
+    return max((f.severity for f in audit.findings), key=lambda s: s.rank, default=None)

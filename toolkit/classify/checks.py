@@ -1,0 +1,231 @@
+"""Whole-series checks fed one patch at a time: identifier lifecycle and line consistency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from toolkit.classify.records import Finding, HunkFacts, Severity
+from toolkit.series.records import ChangeKind, FileDiff, Hunk, LineKind
+
+# How far from its stated position a hunk may land (patch(1) would apply it with an offset).
+_MAX_OFFSET = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """Where one identifier the series introduces is defined, used and removed."""
+
+    name: str
+    defined: tuple[tuple[int, str], ...]  # (patch, file)
+    used: tuple[int, ...]  # patches whose added or context lines use it
+    removed: tuple[tuple[int, str], ...]
+
+
+@dataclass(slots=True)
+class _Seen:
+    defined: list[tuple[int, str, int]] = field(default_factory=list)  # patch, file, line
+    used: list[tuple[int, str, int]] = field(default_factory=list)
+    removed: list[tuple[int, str, int]] = field(default_factory=list)
+
+
+class LifecycleCheck:
+    """Identifiers the series defines: a use in an earlier patch than the definition is an error."""
+
+    def __init__(self) -> None:
+        """Start with no identifiers seen."""
+        self._seen: dict[str, _Seen] = {}
+        self._existing: set[str] = set()  # on an old side before the series defines them
+
+    def feed(self, number: int, hunks: tuple[HunkFacts, ...]) -> None:
+        """Record what one patch's hunks define, use and remove."""
+        rows = {id(h): dict(h.rows) for h in hunks}
+        for facts in hunks:
+            for name in (*facts.old_uses, *facts.context_uses, *facts.removes):
+                if name not in self._seen or not self._seen[name].defined:
+                    self._existing.add(name)
+        for facts in hunks:
+            where = rows[id(facts)]
+            for name in facts.introduces:
+                line = where.get(name, (facts.patch_line,))[0]
+                self._seen.setdefault(name, _Seen()).defined.append((number, facts.file, line))
+            for name in (*facts.uses, *facts.context_uses):
+                if name in facts.introduces:
+                    continue
+                line = where.get(name, (facts.patch_line,))[0]
+                self._seen.setdefault(name, _Seen()).used.append((number, facts.file, line))
+            for name in facts.removes:
+                line = where.get(name, (facts.patch_line,))[0]
+                self._seen.setdefault(name, _Seen()).removed.append((number, facts.file, line))
+
+    def lifecycles(self) -> tuple[Lifecycle, ...]:
+        """Every identifier the series introduces, by name."""
+        return tuple(
+            Lifecycle(
+                name,
+                tuple(dict.fromkeys((p, f) for p, f, _ in seen.defined)),
+                tuple(dict.fromkeys(p for p, _, _ in seen.used)),
+                tuple(dict.fromkeys((p, f) for p, f, _ in seen.removed)),
+            )
+            for name, seen in sorted(self._seen.items())
+            if seen.defined and name not in self._existing
+        )
+
+    def findings(self) -> list[Finding]:
+        """Uses before the definition (errors) and uses after the last removal (errors)."""
+        found: list[Finding] = []
+        for name, seen in sorted(self._seen.items()):
+            if not seen.defined or name in self._existing:
+                continue
+            first = min(p for p, _, _ in seen.defined)
+            for patch, path, line in seen.used:
+                if patch < first:
+                    found.append(
+                        Finding(
+                            Severity.ERROR,
+                            "use-before-define",
+                            f"{name} is used in patch {patch:02d} but first defined in patch "
+                            f"{first:02d}: the series does not bisect",
+                            patch,
+                            path,
+                            line,
+                        )
+                    )
+                    break
+            found.extend(self._use_after_remove(name, seen))
+        return found
+
+    @staticmethod
+    def _use_after_remove(name: str, seen: _Seen) -> list[Finding]:
+        last_removed = max((p for p, _, _ in seen.removed), default=None)
+        last_defined = max(p for p, _, _ in seen.defined)
+        if last_removed is None or last_defined > last_removed:
+            return []
+        # Removed in one file but still defined in another (one arch of several) is no removal.
+        still = {f for p, f, _ in seen.defined} - {f for p, f, _ in seen.removed}
+        if still:
+            return []
+        for patch, path, line in seen.used:
+            if patch > last_removed:
+                return [
+                    Finding(
+                        Severity.ERROR,
+                        "use-after-remove",
+                        f"{name} is used in patch {patch:02d} after patch {last_removed:02d} "
+                        "removed its last definition",
+                        patch,
+                        path,
+                        line,
+                    )
+                ]
+        return []
+
+
+@dataclass(slots=True)
+class _Tracked:
+    lines: dict[int, tuple[str, int]] = field(default_factory=dict)  # line -> (text, patch)
+
+
+class ConsistencyCheck:
+    """Lines a later patch removes or keeps as context must match what an earlier patch added."""
+
+    def __init__(self) -> None:
+        """Start with no file touched."""
+        self._files: dict[str, _Tracked] = {}
+        self._findings: list[Finding] = []
+
+    def findings(self) -> list[Finding]:
+        """The mismatches found so far."""
+        return list(self._findings)
+
+    def feed(self, number: int, files: tuple[FileDiff, ...]) -> None:
+        """Check one patch against the lines earlier patches added, then record its own."""
+        for diff in files:
+            if diff.kind is ChangeKind.RENAMED and diff.old_path in self._files:
+                self._files[diff.path] = self._files.pop(diff.old_path)
+            if diff.kind is ChangeKind.REMOVED:
+                self._files.pop(diff.path, None)
+                continue
+            if diff.kind is ChangeKind.ADDED:
+                self._files[diff.path] = _Tracked()
+            tracked = self._files.setdefault(diff.path, _Tracked())
+            tracked.lines = self._apply(number, diff, tracked.lines)
+            if not tracked.lines:
+                del self._files[diff.path]
+
+    def _apply(
+        self, number: int, diff: FileDiff, lines: dict[int, tuple[str, int]]
+    ) -> dict[int, tuple[str, int]]:
+        placed: list[tuple[Hunk, int]] = []
+        for hunk in diff.hunks:
+            placed.append((hunk, self._place(number, diff, hunk, lines)))
+        spans = [
+            (
+                h.source_start + d,
+                h.source_start + d + h.source_length,
+                h.target_length - h.source_length,
+            )
+            for h, d in placed
+        ]
+        result: dict[int, tuple[str, int]] = {}
+        for line, value in lines.items():
+            if any(start <= line < end for start, end, _ in spans):
+                continue
+            result[line + sum(delta for _, end, delta in spans if end <= line)] = value
+        for hunk, offset in placed:
+            for item in hunk.lines:
+                if item.target_line is None:
+                    continue
+                if item.kind is LineKind.ADDED:
+                    result[item.target_line + offset] = (item.text, number)
+                elif item.kind is LineKind.CONTEXT and item.source_line is not None:
+                    kept = lines.get(item.source_line + offset)
+                    if kept is not None:
+                        result[item.target_line + offset] = kept
+        return result
+
+    def _place(
+        self, number: int, diff: FileDiff, hunk: Hunk, lines: dict[int, tuple[str, int]]
+    ) -> int:
+        """The offset the hunk applies at; a mismatch with no clean offset is a finding."""
+        old = [
+            (item.source_line, item)
+            for item in hunk.lines
+            if item.kind in (LineKind.CONTEXT, LineKind.REMOVED) and item.source_line is not None
+        ]
+        if not lines or not old:
+            return 0
+
+        def score(offset: int) -> tuple[int, list[tuple[int, str, str, int, int]]]:
+            hits, bad = 0, []
+            for source, item in old:
+                known = lines.get(source + offset)
+                if known is None:
+                    continue
+                if known[0].rstrip() == item.text.rstrip():
+                    hits += 1
+                else:
+                    bad.append((source, known[0], item.text, known[1], item.patch_line))
+            return hits, bad
+
+        _, bad = score(0)
+        if not bad:
+            return 0
+        for distance in range(1, _MAX_OFFSET + 1):
+            for offset in (-distance, distance):
+                other_hits, other_bad = score(offset)
+                if other_hits and not other_bad:
+                    return offset
+        source, added, found, earlier, patch_line = bad[0]
+        what = "removes" if dict(old)[source].kind is LineKind.REMOVED else "keeps as context"
+        self._findings.append(
+            Finding(
+                Severity.ERROR,
+                "inconsistent",
+                f"patch {number:02d} {what} {found.strip()!r} at {diff.path}:{source}, "
+                f"where patch {earlier:02d} added {added.strip()!r}",
+                number,
+                diff.path,
+                patch_line,
+            )
+        )
+        return 0

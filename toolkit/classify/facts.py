@@ -1,0 +1,121 @@
+"""From a hunk to its facts: the old and new side parsed, their definitions diffed."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from toolkit.classify.csyntax import Fragment, Kind, Name, scan
+from toolkit.classify.records import HunkFacts
+from toolkit.series.records import Hunk, Line, LineKind
+
+_C_SUFFIXES = (".c", ".h", ".S")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_DEFINING = (Kind.DEFINE, Kind.FUNCTION, Kind.FIELD)
+# include/asm-i386/pgtable.h, arch/um/kernel/trap_kern.c; asm-generic is no arch.
+_ARCH_PATH = re.compile(r"^(?:include/asm-([\w-]+)/|arch/([\w-]+)/)")
+# A hunk section `static int install_file_pte(struct mm_struct *mm,` names its function.
+_SECTION_FUNCTION = re.compile(r"([A-Za-z_]\w*)\s*\(")
+
+
+def arch_of(path: str) -> str | None:
+    """The architecture a path belongs to, `i386` for include/asm-i386/..., else None."""
+    match = _ARCH_PATH.match(path)
+    if match is None:
+        return None
+    arch = match.group(1) or match.group(2)
+    return None if arch == "generic" else arch
+
+
+def section_function(section: str) -> str | None:
+    """The function a hunk section names, if it names one."""
+    match = _SECTION_FUNCTION.search(section)
+    return match.group(1) if match else None
+
+
+def _side(lines: tuple[Line, ...], changed: LineKind) -> tuple[list[Line], list[bool]]:
+    side = [line for line in lines if line.kind in (LineKind.CONTEXT, changed)]
+    return side, [line.kind is changed for line in side]
+
+
+def _parse(path: str, side: list[Line]) -> Fragment:
+    if path.endswith(_C_SUFFIXES):
+        return scan([line.text for line in side])
+    # Text files (Documentation/) have no syntax to parse, but their words still name things.
+    return Fragment(
+        tuple(
+            Name(row, Kind.IDENT, word)
+            for row, line in enumerate(side)
+            for word in dict.fromkeys(_WORD.findall(line.text))
+        ),
+        (),
+    )
+
+
+def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
+    """Parse both sides of `hunk` of file `path` and diff what they define."""
+    old, old_changed = _side(hunk.lines, LineKind.REMOVED)
+    new, new_changed = _side(hunk.lines, LineKind.ADDED)
+    old_tree, new_tree = _parse(path, old), _parse(path, new)
+
+    rows: dict[str, list[int]] = defaultdict(list)
+    defined_old: set[str] = set()
+    defined_new: set[str] = set()
+    changed_old: set[str] = set()
+    changed_new: set[str] = set()
+    uses: dict[str, None] = {}
+    old_uses: dict[str, None] = {}
+    calls: dict[str, None] = {}
+    returns: dict[str, None] = {}
+    context: dict[str, None] = {}
+    for tree, side, changed, defined, changed_defs, used in (
+        (old_tree, old, old_changed, defined_old, changed_old, old_uses),
+        (new_tree, new, new_changed, defined_new, changed_new, uses),
+    ):
+        for name in tree.names:
+            if name.kind is Kind.PARAM:
+                continue
+            if name.kind in _DEFINING:
+                defined.add(name.name)
+            if not changed[name.row]:
+                if name.kind is Kind.IDENT:
+                    context[name.name] = None
+                continue
+            rows[name.name].append(side[name.row].patch_line)
+            if name.kind in _DEFINING:
+                changed_defs.add(name.name)
+            elif name.kind is Kind.CALL:
+                calls[name.name] = None
+            elif name.kind is Kind.RETURN_CODE:
+                returns[name.name] = None
+            else:
+                used[name.name] = None
+
+    functions: dict[str, None] = {}
+    named = section_function(hunk.section)
+    if named:
+        functions[named] = None
+    for tree, changed in ((old_tree, old_changed), (new_tree, new_changed)):
+        for body in tree.bodies:
+            if any(changed[body.first : body.last + 1]):
+                functions[body.name] = None
+
+    # A definition on a changed line is new or redefined unless the new side lacks it.
+    defines = changed_new | (changed_old & defined_new)
+    removes = changed_old - defined_new
+    return HunkFacts(
+        file=path,
+        header=hunk.header,
+        patch_line=hunk.patch_line,
+        arch=arch_of(path),
+        functions=tuple(functions),
+        defines=tuple(sorted(defines)),
+        removes=tuple(sorted(removes)),
+        introduces=tuple(sorted(changed_new - defined_old)),
+        uses=tuple(uses),
+        old_uses=tuple(old_uses),
+        calls=tuple(calls),
+        returns=tuple(returns),
+        context_uses=tuple(n for n in context if n not in uses and n not in old_uses),
+        rows=tuple((name, tuple(dict.fromkeys(lines))) for name, lines in rows.items()),
+    )

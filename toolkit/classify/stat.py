@@ -1,0 +1,171 @@
+"""The diffstat of a series by byte-level scanning: no Python object per diff line.
+
+Patches are found in a quilt directory, a directory of patches, an mbox or a `git log -p`
+file, memory-mapped so a large input streams; each hunk's +/- lines are counted with
+`bytes.count` over the hunk's span and checked against the counts in its `@@` header.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.classify.records import FileStat
+from toolkit.errors import MissingInputError, PatchError
+
+# @@ -52,9 +52,13 @@ int install_page(struct mm_struct *mm,
+_HUNK = re.compile(rb"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", re.MULTILINE)
+# +++ b/mm/fremap.c   (the line after `--- a/mm/fremap.c`)
+_TARGET = re.compile(rb"^--- [^\n]*\n\+\+\+ ([^\t\n]+)", re.MULTILINE)
+# From 1234abcd... Mon Sep 17 00:00:00 2001   (mbox)   /   commit 1234abcd...   (git log)
+_MESSAGE = re.compile(rb"^(?:From \S+ [^\n]*\d{4}|commit [0-9a-f]{40})[^\n]*$", re.MULTILINE)
+# Subject: [patch 02/18] remap_file_pages protection support: ...
+_SUBJECT = re.compile(rb"^Subject: ?([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
+# `[PATCH 02/18] ` and `Re: ` in front of a subject's text.
+_BRACKETS = re.compile(r"^(?:re:\s*)?(?:\[[^\]]*\]\s*)*", re.IGNORECASE)
+# The first indented line of a `git log` message.
+_LOG_TITLE = re.compile(rb"^\n {4}([^\n]+)", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class RawPatch:
+    """One patch's bytes and where they came from, before any parsing."""
+
+    number: int
+    subject: str
+    quilt_name: str | None
+    source: str
+    data: bytes | mmap.mmap
+    start: int
+    end: int
+
+
+def _strip(path: bytes) -> str:
+    """The path without its first component (`a/`, `linux-2.6.git~name/`), as patch -p1 does."""
+    text = path.decode("utf-8", "surrogateescape").strip()
+    return text.split("/", 1)[1] if "/" in text else text
+
+
+def _walk_hunk(data: bytes | mmap.mmap, at: int, old: int, new: int) -> tuple[int, int, int]:
+    """Count one hunk line by line from offset `at`: (insertions, deletions, end offset)."""
+    plus = minus = 0
+    while old > 0 or new > 0:
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end
+        marker = data[at : at + 1]
+        if marker == b"+":
+            plus, new = plus + 1, new - 1
+        elif marker == b"-":
+            minus, old = minus + 1, old - 1
+        elif marker in (b" ", b"\n", b""):
+            if at >= len(data):
+                break
+            old, new = old - 1, new - 1
+        elif marker != b"\\":
+            break
+        at = end + 1
+    return plus, minus, at
+
+
+def stat_span(data: bytes | mmap.mmap, start: int, end: int, source: str) -> tuple[FileStat, ...]:
+    """The +/- lines of each file of the diff between byte offsets start and end."""
+    targets = [(m.start(), m.end(), _strip(m.group(1))) for m in _TARGET.finditer(data, start, end)]
+    stats: dict[str, list[int]] = {}
+    for index, (_, header_end, path) in enumerate(targets):
+        limit = targets[index + 1][0] if index + 1 < len(targets) else end
+        counts = stats.setdefault(path, [0, 0])
+        hunks = list(_HUNK.finditer(data, header_end, limit))
+        for number, hunk in enumerate(hunks):
+            old = int(hunk.group(1)) if hunk.group(1) is not None else 1
+            new = int(hunk.group(2)) if hunk.group(2) is not None else 1
+            body = data.find(b"\n", hunk.end(), limit)
+            body = limit if body < 0 else body
+            stop = hunks[number + 1].start() if number + 1 < len(hunks) else limit
+            span = data[body:stop]
+            plus, minus = span.count(b"\n+"), span.count(b"\n-")
+            if plus - minus != new - old or plus > new or minus > old:
+                # Something after the hunk (a mail signature, a trailer) starts with +/-.
+                plus, minus, _ = _walk_hunk(data, body + 1, old, new)
+            if plus > new or minus > old:
+                line = data.count(b"\n", 0, hunk.start()) + 1 if isinstance(data, bytes) else None
+                raise PatchError("hunk counts do not match its lines", source, line)
+            counts[0] += plus
+            counts[1] += minus
+    return tuple(FileStat(path, plus, minus) for path, (plus, minus) in stats.items())
+
+
+def _subject(data: bytes | mmap.mmap, start: int, end: int) -> str:
+    found = _SUBJECT.search(data, start, end)
+    if found is None:
+        found = _LOG_TITLE.search(data, start, end)
+    if found is None:
+        return ""
+    subject = " ".join(found.group(1).decode("utf-8", "replace").split())
+    return _BRACKETS.sub("", subject)
+
+
+def _quilt_names(series: Path) -> list[str]:
+    names = []
+    for line in series.read_text(encoding="utf-8", errors="replace").splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            names.append(words[0])
+    return names
+
+
+@contextmanager
+def _mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            yield b""
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield data
+
+
+def iter_raw(path: str | Path) -> Iterator[RawPatch]:
+    """The patches of a quilt directory, a directory of patches, an mbox, a git log or a diff."""
+    root = Path(path)
+    if root.is_dir():
+        series = root / "series"
+        files: list[tuple[Path, str | None]]
+        if series.is_file():
+            files = [(root / name, name.removesuffix(".patch")) for name in _quilt_names(series)]
+        else:
+            found = sorted([*root.glob("*.patch"), *root.glob("*.diff")])
+            files = [(p, None) for p in found]
+        for number, (file, quilt) in enumerate(files, 1):
+            if not file.is_file():
+                raise MissingInputError("the series names a missing patch", file)
+            content = file.read_bytes()
+            yield RawPatch(
+                number,
+                _subject(content, 0, len(content)),
+                quilt,
+                str(file),
+                content,
+                0,
+                len(content),
+            )
+        return
+    if not root.is_file():
+        raise MissingInputError("no such file or directory", root)
+    with _mapped(root) as data:
+        starts = [m.start() for m in _MESSAGE.finditer(data)] or [0]
+        starts[0] = 0
+        number = 0
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(data)
+            if _TARGET.search(data, start, end) is None:
+                continue  # a cover letter or a commit without a diff
+            number += 1
+            yield RawPatch(number, _subject(data, start, end), None, str(root), data, start, end)
+
+
+def stat_raw(patch: RawPatch) -> tuple[FileStat, ...]:
+    """The diffstat of one raw patch."""
+    return stat_span(patch.data, patch.start, patch.end, patch.source)
