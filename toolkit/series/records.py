@@ -40,6 +40,9 @@ class Hunk:
     section: str  # the text after the second `@@`: the enclosing function, if diff -p found one
     lines: tuple[Line, ...]
     patch_line: int  # line of the `@@` header in the patch file
+    # diff and git leave out a count of 1 (`@@ -5 +5,2 @@`); kept so rendering gives the same bytes
+    source_count_given: bool = True
+    target_count_given: bool = True
 
     @property
     def header(self) -> str:
@@ -73,6 +76,9 @@ class FileDiff:
     insertions: int
     deletions: int
     patch_line: int  # line of the diff header in the patch file
+    header: tuple[str, ...] = ()  # the raw lines before the first hunk (Index:, diff, ---, +++)
+    old_mode: str | None = None
+    new_mode: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,17 @@ class Patch:
     files: tuple[FileDiff, ...]
     quilt_name: str | None = None  # name in a quilt `series` file, without .patch
     number: int | None = None  # position in the series, from 1
+    # What rendering needs to give back the bytes read: the raw text around the diff
+    # (mail headers, description, diffstat; a signature after it), the line ending and encoding.
+    preamble: str = ""
+    trailer: str = ""
+    newline: str = "\n"
+    final_newline: bool = True
+    encoding: str = "utf-8"
+    envelope: str | None = None  # the mbox `From ` line or git log `commit` line, if any
+    line: int = 1  # line of the source file where this patch starts
+    strip: int = 1  # the -p level its paths were stripped with
+    warnings: tuple[str, ...] = ()
 
     @property
     def insertions(self) -> int:
@@ -114,6 +131,17 @@ class Patch:
         return sum(f.deletions for f in self.files)
 
 
+class SourceKind(Enum):
+    """The form a series was read from."""
+
+    QUILT = "quilt"
+    MBOX = "mbox"
+    DIFF = "diff"
+    DIRECTORY = "directory"
+    GIT_LOG = "git-log"
+    GIT = "git"
+
+
 @dataclass(frozen=True, slots=True)
 class Series:
     """An ordered patch series and its cover letter."""
@@ -122,3 +150,4 @@ class Series:
     patches: tuple[Patch, ...]
     cover: Patch | None = None
     warnings: tuple[str, ...] = field(default=())
+    kind: SourceKind = SourceKind.DIFF

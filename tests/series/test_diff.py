@@ -1,0 +1,150 @@
+"""Single diff files: git extended headers, line endings, encodings and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import MissingInputError, PatchError, ToolkitError, UnsafePathError
+from toolkit.series import ChangeKind, LineKind, SourceKind, read_series, render
+
+from .conftest import DATA
+
+GOOD = """--- a/mm/toy.c
++++ b/mm/toy.c
+@@ -1,3 +1,3 @@ int toy(void)
+ a
+-b
++c
+ d
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "x.patch") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_git_extended_headers() -> None:
+    """Renames, mode changes, binary patches, additions and removals get their kinds."""
+    series = read_series(DATA / "git-features.diff")
+    assert series.kind is SourceKind.DIFF
+    files = series.patches[0].files
+    got = [(f.path, f.old_path, f.kind) for f in files]
+    assert got == [
+        ("mm/toy.c", None, ChangeKind.MODIFIED),
+        ("mm/renamed.c", "mm/old.c", ChangeKind.RENAMED),
+        ("tools/run.sh", None, ChangeKind.MODE),
+        ("img/logo.bin", None, ChangeKind.BINARY),
+        ("mm/gone.c", None, ChangeKind.REMOVED),
+    ]
+    assert (files[2].old_mode, files[2].new_mode) == ("100644", "100755")
+    assert files[3].hunks == ()
+    assert "GIT binary patch" in files[3].header
+    gone = files[4].hunks[0]
+    assert (gone.source_length, gone.source_count_given) == (1, False)
+
+
+@pytest.mark.parametrize("name", ["git-features.diff", "crlf.patch", "latin1.patch"])
+def test_round_trip_bytes(name: str) -> None:
+    """render(read_series(x)) gives back the bytes of x."""
+    path = DATA / name
+    assert render(read_series(path)) == path.read_bytes()
+
+
+def test_crlf_lines_lose_their_carriage_return() -> None:
+    """A CRLF patch reads like its LF twin, and remembers its line ending."""
+    crlf = read_series(DATA / "crlf.patch").patches[0]
+    assert crlf.newline == "\r\n"
+    texts = [ln.text for ln in crlf.files[0].hunks[0].lines]
+    assert texts == ["/* café */", "/* café au lait */", "toy;"[0:0] + "int toy;"]
+
+
+def test_latin1_is_read_with_a_warning() -> None:
+    """Text that is not UTF-8 is read as latin-1, and the series says so with file and line."""
+    series = read_series(DATA / "latin1.patch")
+    assert series.patches[0].encoding == "latin-1"
+    assert series.patches[0].files[0].hunks[0].lines[0].text == "/* café */"
+    assert len(series.warnings) == 1
+    assert series.warnings[0].startswith(f"{DATA / 'latin1.patch'}:1: ")
+
+
+def test_line_kinds_and_numbers(tmp_path: Path) -> None:
+    """Each hunk line carries its kind and its old/new line numbers."""
+    hunk = read_series(_write(tmp_path, GOOD)).patches[0].files[0].hunks[0]
+    got = [(ln.kind, ln.source_line, ln.target_line, ln.patch_line) for ln in hunk.lines]
+    assert got == [
+        (LineKind.CONTEXT, 1, 1, 4),
+        (LineKind.REMOVED, 2, None, 5),
+        (LineKind.ADDED, None, 2, 6),
+        (LineKind.CONTEXT, 3, 3, 7),
+    ]
+
+
+NEXT = "--- a/y\n+++ b/y\n@@ -1 +1 @@\n-x\n+y\n"
+BAD = [
+    # (name, text, line the error must name, words in the message)
+    ("truncated", GOOD[: GOOD.index("+c")], 5, "truncated hunk"),
+    ("short", GOOD.replace("-1,3 +1,3", "-1,4 +1,4") + NEXT, 8, "counts"),
+    ("short at end", GOOD.replace("-1,3 +1,3", "-1,4 +1,4"), 7, "truncated hunk"),
+    ("long", GOOD.replace("-1,3 +1,3", "-1,2 +1,2"), 7, "counts"),
+    ("extra added", GOOD.replace("+c\n", "+c\n+e\n"), 8, "counts"),
+    ("no hunks", "--- a/mm/toy.c\n+++ b/mm/toy.c\n", 1, "no hunks"),
+    ("no hunks git", "x\ndiff --git a/m b/m\n--- a/m\n+++ b/m\n", 3, "no hunks"),
+    ("bad header", GOOD.replace("@@ -1,3 +1,3 @@", "@@ -1,x +1,3 @@"), 3, "malformed hunk"),
+    ("between hunks", GOOD + "junk\n@@ -9 +9 @@\n-x\n+y\n", 8, "between two hunks"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "line", "words"), BAD, ids=[b[0] for b in BAD])
+def test_bad_diffs_name_file_and_line(
+    tmp_path: Path, name: str, text: str, line: int, words: str
+) -> None:
+    """Each malformed diff raises a PatchError printing `path:line: message`."""
+    path = _write(tmp_path, text)
+    with pytest.raises(PatchError) as info:
+        read_series(path)
+    assert str(info.value).startswith(f"{path}:{line}: "), str(info.value)
+    assert words in info.value.message
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    """An empty patch file is a PatchError at its first line."""
+    path = _write(tmp_path, "")
+    with pytest.raises(PatchError) as info:
+        read_series(path)
+    assert str(info.value) == f"{path}:1: empty file"
+
+
+def test_text_without_diff(tmp_path: Path) -> None:
+    """A file that holds no diff at all is refused."""
+    path = _write(tmp_path, "just words\nDiff this.\n")
+    with pytest.raises(PatchError) as info:
+        read_series(path)
+    assert str(info.value).startswith(f"{path}:1: ")
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    """A path that does not exist is a MissingInputError naming it."""
+    with pytest.raises(MissingInputError) as info:
+        read_series(tmp_path / "nope.patch")
+    assert "nope.patch" in str(info.value)
+
+
+UNSAFE = [
+    ("--- /etc/passwd\n+++ /etc/passwd\n@@ -1 +1 @@\n-a\n+b\n", 1),
+    ("x\n--- a/../../etc/x\n+++ b/../../etc/x\n@@ -1 +1 @@\n-a\n+b\n", 2),
+    ("diff --git a/m b/m\nsimilarity index 90%\nrename from m\nrename to ../m\n", 1),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), UNSAFE)
+def test_paths_escaping_the_tree(tmp_path: Path, text: str, line: int) -> None:
+    """Absolute paths and `..` in a diff raise UnsafePathError with file and line."""
+    path = _write(tmp_path, text)
+    with pytest.raises(UnsafePathError) as info:
+        read_series(path)
+    assert str(info.value).startswith(f"{path}:{line}: ")
+    assert isinstance(info.value, ToolkitError)

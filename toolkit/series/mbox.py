@@ -1,0 +1,128 @@
+"""Mailboxes and `git log -p` output: split into messages one at a time, then read as patches."""
+
+from __future__ import annotations
+
+import email
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from email.errors import (
+    InvalidBase64CharactersDefect,
+    InvalidBase64LengthDefect,
+    InvalidBase64PaddingDefect,
+)
+from email.message import EmailMessage, Message
+from email.policy import default
+
+from toolkit.errors import PatchError
+from toolkit.series.patchtext import Text, decode, read_patch
+from toolkit.series.records import Patch
+
+# From 3b1c5e0d9a... Mon Sep 17 00:00:00 2001   (an mbox envelope line)
+MBOX_START = re.compile(rb"^From ")
+# commit 3b1c5e0d9a7f...   (a git log entry)
+LOG_START = re.compile(rb"^commit [0-9a-f]{7,40}\b")
+# >From , >>From ...   (mboxrd quoting, undone by removing one `>`)
+_QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)
+_BAD_BASE64 = (InvalidBase64CharactersDefect, InvalidBase64LengthDefect, InvalidBase64PaddingDefect)
+_PLAIN_ENCODINGS = ("", "7bit", "8bit", "binary")
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """One message of a mailbox (or entry of a git log) as it stands in the file."""
+
+    envelope: str  # the `From ` or `commit` line
+    data: bytes  # everything after that line, up to the next message
+    line: int  # line of the envelope in the file
+
+
+def split_messages(lines: Iterable[bytes], start: re.Pattern[bytes]) -> Iterator[RawMessage]:
+    """Cut a stream of lines into messages at `start` lines that follow a blank line."""
+    envelope: bytes | None = None
+    body: list[bytes] = []
+    first = 0
+    blank = True
+    for number, line in enumerate(lines, 1):
+        if blank and start.match(line):
+            if envelope is not None:
+                yield _raw(envelope, body, first)
+            envelope, body, first = line, [], number
+        elif envelope is not None:
+            body.append(line)
+        blank = line in (b"\n", b"\r\n")
+    if envelope is not None:
+        yield _raw(envelope, body, first)
+
+
+def _raw(envelope: bytes, body: list[bytes], line: int) -> RawMessage:
+    return RawMessage(envelope.rstrip(b"\r\n").decode("latin-1"), b"".join(body), line)
+
+
+def read_message(raw: RawMessage, path: str) -> Patch:
+    """Read one mail (or git log entry) into a Patch; its files are empty for a cover letter."""
+    if LOG_START.match(raw.envelope.encode("latin-1")):
+        text = decode(raw.data, path)
+        return read_patch(
+            text,
+            path=path,
+            source=f"{path}:{raw.line}",
+            first_line=raw.line + 1,
+            envelope=raw.envelope,
+            require_diff=False,
+        )
+    data = _QUOTED.sub(rb"\1", raw.data)
+    message = email.message_from_bytes(data, policy=default)
+    cte = str(message.get("Content-Transfer-Encoding", "")).strip().lower()
+    if not message.is_multipart() and cte in _PLAIN_ENCODINGS:
+        charset = message.get_content_charset()
+        text = decode(data, path, charset if charset not in (None, "us-ascii") else None)
+        return read_patch(
+            text,
+            path=path,
+            source=f"{path}:{raw.line}",
+            first_line=raw.line + 1,
+            envelope=raw.envelope,
+            require_diff=False,
+        )
+    # An encoded or multipart mail cannot keep its bytes; its decoded text parts are read as
+    # one plain message, and errors point at the message with the line inside the decoded text.
+    text = _decoded(message, path, raw.line)
+    try:
+        return read_patch(
+            text, path=path, source=f"{path}:{raw.line}", envelope=raw.envelope, require_diff=False
+        )
+    except PatchError as exc:
+        raise PatchError(
+            f"{exc.message} (line {exc.line} of the decoded message)", path, raw.line
+        ) from None
+
+
+def _decoded(message: EmailMessage | Message, path: str, line: int) -> Text:
+    """The message's headers and decoded text parts as one plain mail."""
+    headers = "".join(
+        f"{name}: {' '.join(str(message[name]).split())}\n"
+        for name in ("From", "Date", "Subject", "Message-Id")
+        if message[name] is not None
+    )
+    parts: list[str] = []
+    warnings: list[str] = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        if part.get_content_maintype() != "text":
+            warnings.append(f"{path}:{line}: skipped a {part.get_content_type()} part")
+            continue
+        payload = part.get_payload(decode=True)
+        if any(isinstance(d, _BAD_BASE64) for d in part.defects) or not isinstance(payload, bytes):
+            raise PatchError("undecodable mail part (bad base64)", path, line)
+        try:
+            text = decode(payload, path, part.get_content_charset())
+        except PatchError as exc:
+            raise PatchError(f"undecodable mail part: {exc.message}", path, line) from None
+        if text.warning:
+            warnings.append(f"{path}:{line}: a mail part is not valid text; read as latin-1")
+        body = text.text.replace("\r\n", "\n")
+        parts.append(body if body.endswith("\n") else body + "\n")
+    warning = "; ".join(warnings) or None
+    return Text(headers + "\n" + "".join(parts), "utf-8", warning)

@@ -1,0 +1,62 @@
+"""Quilt directories: the `series` file and the patch files it names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import MissingInputError, SeriesError, UnsafePathError
+
+# rfp-arch-uml.patch -p1   # a comment
+_OPTION_P = re.compile(r"^-p(\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One patch named by a quilt `series` file."""
+
+    name: str  # the quilt name, without .patch
+    file: Path
+    strip: int
+    line: int  # line of the `series` file naming it
+
+
+def entries(directory: Path) -> Iterator[Entry]:
+    """The patches a quilt directory's `series` file names, checked to exist inside it."""
+    series = directory / "series"
+    if not series.is_file():
+        raise MissingInputError("quilt directory without a series file", series)
+    root = directory.resolve()
+    text = series.read_text(encoding="utf-8", errors="replace")
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, *options = line.split()
+        strip = 1
+        k = 0
+        while k < len(options):
+            opt = options[k]
+            match = _OPTION_P.match(opt)
+            if match:
+                strip = int(match.group(1))
+            elif opt == "-p" and k + 1 < len(options) and options[k + 1].isdigit():
+                strip = int(options[k + 1])
+                k += 1
+            elif opt != "-R":
+                raise SeriesError(f"unknown quilt option {opt!r}", series, number)
+            k += 1
+        if name.startswith("/") or ".." in name.split("/"):
+            raise UnsafePathError(f"patch name {name!r} escapes the directory", series, number)
+        candidates = [directory / name]
+        if not name.endswith((".patch", ".diff")):
+            candidates.append(directory / f"{name}.patch")
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            raise MissingInputError(f"series names {name!r}, which does not exist", series, number)
+        if not found.resolve().is_relative_to(root):
+            raise UnsafePathError(f"patch {name!r} leads out of the directory", series, number)
+        quilt_name = name.removesuffix(".patch").removesuffix(".diff")
+        yield Entry(quilt_name, found, strip, number)

@@ -1,0 +1,119 @@
+"""`read_series` and `iter_patches`: every input form a series comes in, read into records."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from toolkit.errors import MissingInputError, PatchError
+from toolkit.series import mbox, quilt
+from toolkit.series.patchtext import decode, read_patch
+from toolkit.series.records import Patch, Series, SourceKind
+
+_NATURAL = re.compile(r"(\d+)")
+_PATCH_SUFFIXES = (".patch", ".diff")
+
+
+def read_series(path: str | Path, *, git_range: str | None = None) -> Series:
+    """Read a quilt directory, mbox, diff, directory of patches or git range into a Series."""
+    where = Path(path)
+    kind, items = _items(where, git_range)
+    source = f"{where}@{git_range}" if git_range else str(where)
+    warnings: list[str] = []
+    cover: Patch | None = None
+    patches: list[Patch] = []
+    for patch in items:
+        warnings.extend(patch.warnings)
+        if patch.subject.counter == 0 or (not patch.files and cover is None and not patches):
+            if cover is not None:
+                warnings.append(f"{patch.source}: a second cover letter, ignored")
+            else:
+                cover = patch
+        elif not patch.files:
+            warnings.append(f"{patch.source}: message without a diff skipped: {patch.subject.raw}")
+        elif "Re" in patch.subject.prefixes:
+            warnings.append(f"{patch.source}: reply skipped: {patch.subject.raw}")
+        else:
+            patches.append(patch)
+    if kind in (SourceKind.MBOX, SourceKind.GIT):
+        patches = _by_counter(patches, warnings)
+    numbered = tuple(dataclasses.replace(p, number=n) for n, p in enumerate(patches, 1))
+    return Series(source, numbered, cover, tuple(warnings), kind)
+
+
+def iter_patches(path: str | Path) -> Iterator[Patch]:
+    """Yield the patches of a series one at a time in file order, without its cover letter."""
+    number = 0
+    for patch in _items(Path(path), None)[1]:
+        if patch.files and patch.subject.counter != 0 and "Re" not in patch.subject.prefixes:
+            number += 1
+            yield dataclasses.replace(patch, number=number)
+
+
+def _by_counter(patches: list[Patch], warnings: list[str]) -> list[Patch]:
+    """Patches ordered by their `NN/MM` counter, as b4 does; uncounted ones keep their place."""
+    counters = [p.subject.counter for p in patches if p.subject.counter is not None]
+    if len(set(counters)) != len(counters):
+        warnings.append("several patches carry the same counter; kept in file order")
+        return patches
+    return sorted(patches, key=lambda p: p.subject.counter or 0)
+
+
+def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Patch]]:
+    """The kind of input at `where` and a lazy stream of its patches (cover letter included)."""
+    if git_range is not None:
+        from toolkit import vcs
+
+        data = vcs.format_patches(where, git_range)
+        source = f"{where}@{git_range}"
+        return SourceKind.GIT, _from_mbox(io.BytesIO(data), source, mbox.MBOX_START)
+    if where.is_dir():
+        if (where / "series").is_file():
+            return SourceKind.QUILT, _from_quilt(where)
+        files = sorted(
+            (f for f in where.iterdir() if f.suffix in _PATCH_SUFFIXES and f.is_file()),
+            key=lambda f: [int(t) if t.isdigit() else t for t in _NATURAL.split(f.name)],
+        )
+        if not files:
+            raise MissingInputError(
+                "quilt directory without a series file (and no *.patch files)", where / "series"
+            )
+        return SourceKind.DIRECTORY, (_from_file(f, None, 1) for f in files)
+    if not where.is_file():
+        raise MissingInputError("no such file or directory", where)
+    with where.open("rb") as stream:
+        head = stream.readline()
+    if not head:
+        raise PatchError("empty file", where, 1)
+    if mbox.MBOX_START.match(head):
+        return SourceKind.MBOX, _from_mbox_file(where, mbox.MBOX_START)
+    if mbox.LOG_START.match(head):
+        return SourceKind.GIT_LOG, _from_mbox_file(where, mbox.LOG_START)
+    return SourceKind.DIFF, iter([_from_file(where, None, 1)])
+
+
+def _from_quilt(directory: Path) -> Iterator[Patch]:
+    for entry in quilt.entries(directory):
+        yield _from_file(entry.file, entry.name, entry.strip)
+
+
+def _from_file(path: Path, quilt_name: str | None, strip: int) -> Patch:
+    raw = path.read_bytes()
+    if not raw:
+        raise PatchError("empty file", path, 1)
+    return read_patch(decode(raw, str(path)), path=str(path), quilt_name=quilt_name, strip=strip)
+
+
+def _from_mbox_file(path: Path, start: re.Pattern[bytes]) -> Iterator[Patch]:
+    # The file is read line by line, so a large mailbox or log is never held whole.
+    with path.open("rb") as stream:
+        yield from _from_mbox(stream, str(path), start)
+
+
+def _from_mbox(stream: IO[bytes], path: str, start: re.Pattern[bytes]) -> Iterator[Patch]:
+    for raw in mbox.split_messages(stream, start):
+        yield mbox.read_message(raw, path)

@@ -1,0 +1,189 @@
+"""Series records written back out: patch bytes, mbox, a text table and JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from toolkit.series.records import FileDiff, Hunk, Patch, Series, SourceKind
+
+# >From , >>From ...   (mboxrd quoting: one more `>` on every line that would read as a From line)
+_FROM_LINE = re.compile(r"^(>*From )", re.MULTILINE)
+# the envelope line git format-patch writes, used when a patch came from elsewhere
+_ENVELOPE = "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
+
+
+def render_hunk(hunk: Hunk) -> str:
+    """A hunk as diff writes it: header and lines, each ending in a newline."""
+    old = f"-{hunk.source_start}" + (f",{hunk.source_length}" if hunk.source_count_given else "")
+    new = f"+{hunk.target_start}" + (f",{hunk.target_length}" if hunk.target_count_given else "")
+    tail = f" {hunk.section}" if hunk.section else ""
+    out = [f"@@ {old} {new} @@{tail}\n"]
+    out.extend(f"{line.kind.value}{line.text}\n" for line in hunk.lines)
+    return "".join(out)
+
+
+def render_file(diff: FileDiff) -> str:
+    """One file's diff: its header lines, then its hunks."""
+    return "".join(f"{h}\n" for h in diff.header) + "".join(render_hunk(h) for h in diff.hunks)
+
+
+def render_text(patch: Patch) -> str:
+    """A patch as text with `\\n` line endings and no mbox envelope."""
+    text = patch.preamble + "".join(render_file(f) for f in patch.files) + patch.trailer
+    if not patch.final_newline and text.endswith("\n"):
+        text = text[:-1]
+    return text
+
+
+def render_patch(patch: Patch) -> bytes:
+    """A patch as the bytes of the file or message it was read from."""
+    text = render_text(patch)
+    if patch.newline != "\n":
+        text = text.replace("\n", patch.newline)
+    return text.encode(patch.encoding)
+
+
+def _in_order(series: Series) -> list[Patch]:
+    """The cover letter (if any) and the patches, in source-file order."""
+    patches = [*([series.cover] if series.cover else []), *series.patches]
+    return sorted(patches, key=lambda p: p.line) if series.kind is SourceKind.MBOX else patches
+
+
+def render(series: Series) -> bytes:
+    """A series as the bytes it was read from: an mbox, a log, or the patch files concatenated."""
+    if series.kind in (SourceKind.MBOX, SourceKind.GIT):
+        return b"".join(_mbox_message(p, keep_envelope=True) for p in _in_order(series))
+    return b"".join(_with_envelope(p) for p in _in_order(series))
+
+
+def _with_envelope(patch: Patch) -> bytes:
+    envelope = b""
+    if patch.envelope is not None:
+        envelope = (patch.envelope + patch.newline).encode(patch.encoding)
+    return envelope + render_patch(patch)
+
+
+def _mbox_message(patch: Patch, *, keep_envelope: bool) -> bytes:
+    """One mbox message: envelope line, then the mail with `From ` lines quoted."""
+    text = render_text(patch)
+    envelope = patch.envelope if keep_envelope and patch.envelope else _ENVELOPE
+    if not text.startswith(("From:", "Subject:", "Date:")) and not _has_headers(patch):
+        text = _mail_headers(patch) + text
+    body = _FROM_LINE.sub(r">\1", text)
+    if not body.endswith("\n"):
+        body += "\n"
+    out = f"{envelope}\n{body}"
+    if patch.newline != "\n":
+        out = out.replace("\n", patch.newline)
+    return out.encode(patch.encoding)
+
+
+def _has_headers(patch: Patch) -> bool:
+    """Whether the patch text starts with a mail header block git am can read."""
+    head = patch.preamble.split("\n\n", 1)[0]
+    return any(line.startswith(("Subject:", "From:")) for line in head.split("\n"))
+
+
+def _mail_headers(patch: Patch) -> str:
+    """Mail headers for a patch read without them (a bare diff or quilt file)."""
+    author = patch.author or (patch.body_from[0] if patch.body_from else "unknown <unknown>")
+    date = patch.date or "Thu, 1 Jan 1970 00:00:00 +0000"
+    return f"From: {author}\nDate: {date}\nSubject: [PATCH] {patch.subject.text}\n\n"
+
+
+def to_mbox(series: Series) -> bytes:
+    """The series as one mbox that `git am` accepts: cover letter first, then patches in order."""
+    patches = [*([series.cover] if series.cover else []), *series.patches]
+    return b"".join(_mbox_message(p, keep_envelope=False) for p in patches)
+
+
+# -- listings --------------------------------------------------------------
+
+
+def _number(patch: Patch) -> str:
+    if patch.subject.counter is not None and patch.subject.expected is not None:
+        return f"{patch.subject.counter:02d}/{patch.subject.expected}"
+    return f"{patch.number or 0:02d}"
+
+
+def _author(patch: Patch) -> str:
+    """The first in-body author if there is one, else the sender; the name only."""
+    who = patch.body_from[0] if patch.body_from else patch.author
+    return who.split("<", 1)[0].strip().strip('"') or who
+
+
+def table(series: Series) -> str:
+    """A text table of the series: number, subject, author, files, +/-."""
+    rows = [("#", "subject", "author", "files", "+/-")]
+    for patch in series.patches:
+        rows.append(
+            (
+                _number(patch),
+                patch.subject.text,
+                _author(patch),
+                str(len(patch.files)),
+                f"+{patch.insertions}/-{patch.deletions}",
+            )
+        )
+    widths = [max(len(r[k]) for r in rows) for k in range(5)]
+    lines = [
+        "  ".join(
+            (cell.rjust(widths[k]) if k in (3, 4) else cell.ljust(widths[k]))
+            for k, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
+    cover = f"cover: {series.cover.subject.text}\n" if series.cover else ""
+    total_ins = sum(p.insertions for p in series.patches)
+    total_del = sum(p.deletions for p in series.patches)
+    summary = f"{len(series.patches)} patches, +{total_ins}/-{total_del}"
+    warnings = "".join(f"warning: {w}\n" for w in series.warnings)
+    return cover + "\n".join(lines) + f"\n{summary}\n" + warnings
+
+
+def _patch_json(patch: Patch) -> dict[str, Any]:
+    return {
+        "number": patch.number,
+        "subject": patch.subject.text,
+        "raw_subject": patch.subject.raw,
+        "prefixes": list(patch.subject.prefixes),
+        "revision": patch.subject.revision,
+        "counter": patch.subject.counter,
+        "expected": patch.subject.expected,
+        "author": patch.author,
+        "body_from": list(patch.body_from),
+        "date": patch.date,
+        "message_id": patch.message_id,
+        "quilt_name": patch.quilt_name,
+        "source": patch.source,
+        "insertions": patch.insertions,
+        "deletions": patch.deletions,
+        "files": [
+            {
+                "path": f.path,
+                "old_path": f.old_path,
+                "kind": f.kind.value,
+                "insertions": f.insertions,
+                "deletions": f.deletions,
+                "hunks": [
+                    {"header": h.header, "line": h.patch_line, "section": h.section}
+                    for h in f.hunks
+                ],
+            }
+            for f in patch.files
+        ],
+    }
+
+
+def to_json(series: Series) -> str:
+    """The series as JSON: cover, patches with their files and hunks, warnings."""
+    data = {
+        "source": series.source,
+        "kind": series.kind.value,
+        "cover": None if series.cover is None else _patch_json(series.cover),
+        "patches": [_patch_json(p) for p in series.patches],
+        "warnings": list(series.warnings),
+    }
+    return json.dumps(data, indent=2) + "\n"
