@@ -10,6 +10,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +54,20 @@ def load_arch(name: str, archs_dir: Path | None = None) -> Arch:
 @functools.cache
 def _load_cached(name: str, folder: Path) -> Arch:
     # Imported here: the solver builds on the records this module produces.
-    from toolkit.arch.solver import solve
+    from toolkit.arch.solver import UnsolvableError, solve
 
     path = folder / f"{name}.toml"
     if "/" in name or not path.is_file():
         known = ", ".join(arch_names(folder)) or "none"
         raise MissingInputError(f"no arch named {name!r} (known: {known})", path)
     arch = parse_arch(path.read_text(), path)
-    return _with_layout(arch, solve(arch))
-
-
-def _with_layout(arch: Arch, layout: FileLayout) -> Arch:
-    from dataclasses import replace
-
-    return replace(arch, layouts=(*arch.layouts, layout))
+    try:
+        solved = solve(arch)
+    except UnsolvableError as exc:
+        # The facts are consistent but admit no correct file PTE (sh64: FILE is PRESENT's bit);
+        # the arch still loads, and asking for its solver layout says why there is none.
+        return replace(arch, unsolved=exc.message)
+    return replace(arch, layouts=(*arch.layouts, solved))
 
 
 class _Reader:
@@ -210,8 +211,6 @@ def parse_arch(text: str, path: Path) -> Arch:
         for kind in ("legacy", "2005")
         if kind in layouts_data
     )
-    from dataclasses import replace
-
     return replace(arch, layouts=layouts)
 
 

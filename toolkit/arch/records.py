@@ -141,8 +141,12 @@ class FileLayout:
     def pte_to_pgoff(self, pte: int) -> int:
         """The page offset a file PTE holds, read as the layout's decoder reads it."""
         pgoff = 0
-        for src, mask, dst in self._dec:
-            pgoff |= (pte >> src & mask) << dst
+        if self.combine is Combine.ADD:
+            for src, mask, dst in self._dec:
+                pgoff += (pte >> src & mask) << dst
+        else:
+            for src, mask, dst in self._dec:
+                pgoff |= (pte >> src & mask) << dst
         return pgoff
 
     def pte_to_pgprot(self, pte: int) -> int:
@@ -175,6 +179,7 @@ class Arch:
     swap_type: Field = Field(0, 0)
     swap_offset: Field = Field(0, 0)
     layouts: tuple[FileLayout, ...] = ()
+    unsolved: str = ""  # why the solver found no layout, when it found none
 
     def mask(self, *names: str) -> int:
         """The OR of the named bits."""
@@ -237,6 +242,8 @@ class Arch:
         for layout in self.layouts:
             if layout.kind == kind:
                 return layout
+        if kind == "solver" and self.unsolved:
+            raise MissingInputError(f"{self.name} has no solver layout: {self.unsolved}", self.path)
         raise MissingInputError(f"{self.name} has no {kind!r} file-PTE layout", self.path)
 
     def layout_kinds(self) -> tuple[str, ...]:

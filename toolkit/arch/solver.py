@@ -16,6 +16,10 @@ from toolkit.arch.records import Arch, Combine, FileLayout, Move, ProtMove
 from toolkit.errors import ArchDataError
 
 
+class UnsolvableError(ArchDataError):
+    """The arch's own predicates admit no file PTE that is not present (or not none)."""
+
+
 def solve(arch: Arch) -> FileLayout:
     """The solver's file-PTE layout of `arch`, checked against the arch's own predicates."""
     positions = {b.name: b.bit for b in arch.bits}
@@ -122,8 +126,8 @@ def _check(arch: Arch, layout: FileLayout) -> None:
         for pgoff in (0, top):
             pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
             if not arch.pte_file(pte) or arch.pte_present(pte) or arch.pte_none(pte):
-                raise ArchDataError(
-                    f"solver: no layout keeps file PTEs apart from present and none ones "
+                raise UnsolvableError(
+                    f"no layout keeps file PTEs apart from present and none ones "
                     f"(pte {pte:#x}: file {arch.pte_file(pte)}, present {arch.pte_present(pte)}, "
                     f"none {arch.pte_none(pte)})",
                     arch.path,
