@@ -107,28 +107,67 @@ def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: 
         "port", parents=[common], help="render the file-PTE macros and port patch per arch"
     )
     p.add_argument("arches", nargs="*", metavar="ARCH")
+    p.add_argument("--all", action="store_true", help="every arch in archs/ with such a layout")
+    p.add_argument("--layout", choices=("solver", "2005"), default="solver")
+    p.add_argument("--out", default="build/ports", help="output directory (default build/ports)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--kernel-tree", metavar="PATH", help="apply each port to a git kernel tree")
+    p.add_argument("--commit", action="store_true", help="with --kernel-tree: commit per arch")
+    p.add_argument("--author", help="with --commit: 'Name <mail>' (default: git config)")
     p.set_defaults(func=cmd_port)
-    p = sub.add_parser("encode", parents=[common], help="encode file-PTE offsets for an arch")
-    p.add_argument("pgoff", nargs="*", metavar="PGOFF")
-    p.set_defaults(func=cmd_encode)
-    p = sub.add_parser("decode", parents=[common], help="decode file PTEs of an arch")
-    p.add_argument("pte", nargs="*", metavar="PTE")
-    p.set_defaults(func=cmd_decode)
+    for name, what in (("encode", "PGOFF"), ("decode", "PTE")):
+        p = sub.add_parser(
+            name,
+            parents=[common],
+            help="encode page offsets as file PTEs of an arch"
+            if name == "encode"
+            else "decode file PTEs of an arch into offset and protection",
+        )
+        p.add_argument("values", nargs="+", metavar=what)
+        p.add_argument("--arch", required=True, metavar="NAME")
+        kind = p.add_mutually_exclusive_group()
+        kind.add_argument(
+            "--legacy",
+            action="store_const",
+            const="legacy",
+            dest="layout",
+            help="the pre-patch 2.6.13 encoding, bit for bit",
+        )
+        kind.add_argument("--layout", choices=("2005", "solver"))
+        if name == "encode":
+            p.add_argument("--prot", default="none", help="none or letters of rwx (default none)")
+        # Both options write `layout`; the parser default must not depend on their order.
+        p.set_defaults(func=cmd_encode if name == "encode" else cmd_decode, layout="solver")
 
 
 def cmd_port(args: argparse.Namespace) -> int:
     """Write per-arch header fragments, port patches and diagrams."""
-    return _not_implemented(args)
+    from toolkit.codegen.port import format_json, format_table, port, select_arches, unsolved
+
+    if args.kernel_tree is not None:
+        raise NotImplementedYet("port --kernel-tree: not implemented yet (no toolkit/vcs.py)")
+    names = select_arches(tuple(args.arches), args.all, args.layout)
+    results = port(names, args.layout, Path(args.out))
+    skipped = unsolved() if args.all and args.layout == "solver" else ()
+    render = format_json if args.format == "json" else format_table
+    print(render(results, skipped))
+    return EXIT_OK
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
     """Print the file PTE of each page offset."""
-    return _not_implemented(args)
+    from toolkit.codegen.values import encode_lines
+
+    print(encode_lines(args.arch, args.layout, args.prot, tuple(args.values)))
+    return EXIT_OK
 
 
 def cmd_decode(args: argparse.Namespace) -> int:
     """Print the offset and protection held in each PTE."""
-    return _not_implemented(args)
+    from toolkit.codegen.values import decode_lines
+
+    print(decode_lines(args.arch, args.layout, tuple(args.values)))
+    return EXIT_OK
 
 
 # -- verify ----------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""`rfp port`, `rfp encode` and `rfp decode` through toolkit.cli.main."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from toolkit.arch import arch_names, load_arch
+from toolkit.cli import main
+
+Capture = pytest.CaptureFixture[str]
+
+
+def test_port_writes_three_files_and_a_table(tmp_path: Path, capsys: Capture) -> None:
+    """`rfp port i386` writes i386.h/.patch/.svg and prints 29 -> 27 with the kept bits."""
+    assert main(["port", "i386", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["i386.h", "i386.patch", "i386.svg"]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["arch", "PTE", "bits", "PTE_FILE_MAX_BITS", "kept", "prot", "bits"]
+    assert lines[1].split() == ["i386", "32", "29", "->", "27", "RW,", "PROTNONE"]
+
+
+def test_port_all_json(tmp_path: Path, capsys: Capture) -> None:
+    """`rfp port --all --format json` covers every arch: ported, or not ported with a reason."""
+    assert main(["port", "--all", "--out", str(tmp_path), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    ported = {r["arch"] for r in report["ported"]}
+    unported = {r["arch"] for r in report["not_ported"]}
+    assert ported | unported == set(arch_names()) and not ported & unported
+    assert len(list(tmp_path.iterdir())) == 3 * len(ported)
+    i386 = next(r for r in report["ported"] if r["arch"] == "i386")
+    assert i386["pte_file_max_bits"] == {"legacy": 29, "patched": 27}
+
+
+def test_port_2005_layout(tmp_path: Path, capsys: Capture) -> None:
+    """`--layout 2005 --all` ports only the hand-ported arches."""
+    assert main(["port", "--all", "--layout", "2005", "--out", str(tmp_path)]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    expected = [n for n in arch_names() if "2005" in load_arch(n).layout_kinds()]
+    assert [row.split()[0] for row in rows] == expected
+
+
+def test_port_bad_arch_writes_nothing(tmp_path: Path, capsys: Capture) -> None:
+    """An unknown arch among good ones: one error line, exit 2, no file written."""
+    assert main(["port", "i386", "vax", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no arch named 'vax'" in err[0]
+    assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+def test_port_kernel_tree_is_not_implemented(tmp_path: Path, capsys: Capture) -> None:
+    """--kernel-tree says plainly that it is not implemented."""
+    assert main(["port", "i386", "--out", str(tmp_path), "--kernel-tree", str(tmp_path)]) == 2
+    assert "not implemented" in capsys.readouterr().err
+
+
+def test_encode_legacy_by_hand(capsys: Capture) -> None:
+    """`rfp encode --legacy` prints the 2.6.13 i386 file PTEs, worked out by hand."""
+    assert main(["encode", "--arch", "i386", "--legacy", "0", "1", "0x20", "31"]) == 0
+    assert capsys.readouterr().out.split() == [
+        "0x00000040",
+        "0x00000042",
+        "0x00000140",
+        "0x0000007e",
+    ]
+
+
+def test_encode_solver_with_prot(capsys: Capture) -> None:
+    """Solver layout of i386: offset 5 at bits 3 and 5, RW at 1, PROTNONE at 2, FILE at 6."""
+    assert main(["encode", "--arch", "i386", "--prot", "rw", "5"]) == 0
+    assert capsys.readouterr().out.split() == [f"{0x28 | 0x2 | 0x40:#010x}"]
+    assert main(["encode", "--arch", "i386", "--prot", "none", "5"]) == 0
+    assert capsys.readouterr().out.split() == [f"{0x28 | 0x4 | 0x40:#010x}"]
+
+
+def test_decode_round_trip(capsys: Capture) -> None:
+    """`rfp decode` reads back the offset and protection `rfp encode` stored."""
+    assert main(["encode", "--arch", "i386", "--prot", "none", "1234"]) == 0
+    pte = capsys.readouterr().out.strip()
+    assert main(["decode", "--arch", "i386", pte]) == 0
+    out = capsys.readouterr().out
+    assert "pgoff 0x4d2 (1234)" in out and "prot none" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["encode", "--arch", "i386", "12x"], "not a number"),
+        (["encode", "--arch", "i386", "-5"], "negative"),
+        (["encode", "--arch", "vax", "1"], "no arch named"),
+        (["encode", "--arch", "i386", str(1 << 27)], "does not fit PTE_FILE_MAX_BITS 27"),
+        (["encode", "--arch", "i386", "--legacy", str(1 << 29)], "PTE_FILE_MAX_BITS 29"),
+        (["encode", "--arch", "i386", "--prot", "rq", "1"], "expected none or letters of rwx"),
+        (["decode", "--arch", "i386", "0x1"], "not a file PTE"),
+        (["decode", "--arch", "i386", "0x100000000"], "wider than the 32-bit PTE"),
+    ],
+)
+def test_bad_input_is_one_error_line(argv: list[str], message: str, capsys: Capture) -> None:
+    """Bad numbers, unknown arches and offsets too large: one `rfp: error:` line, exit 2."""
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("rfp: error: ") and message in err[0]
