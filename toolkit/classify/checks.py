@@ -48,7 +48,7 @@ class LifecycleCheck:
             for name in facts.introduces:
                 line = where.get(name, (facts.patch_line,))[0]
                 self._seen.setdefault(name, _Seen()).defined.append((number, facts.file, line))
-            for name in (*facts.uses, *facts.context_uses):
+            for name in dict.fromkeys((*facts.uses, *facts.context_uses)):
                 if name in facts.introduces:
                     continue
                 line = where.get(name, (facts.patch_line,))[0]

@@ -116,6 +116,6 @@ def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
         old_uses=tuple(old_uses),
         calls=tuple(calls),
         returns=tuple(returns),
-        context_uses=tuple(n for n in context if n not in uses and n not in old_uses),
+        context_uses=tuple(context),
         rows=tuple((name, tuple(dict.fromkeys(lines))) for name, lines in rows.items()),
     )

@@ -38,7 +38,7 @@ class HunkFacts:
     old_uses: tuple[str, ...]  # identifiers on the removed lines
     calls: tuple[str, ...]  # on the changed lines of either side
     returns: tuple[str, ...]  # errno constants returned negated, `EINVAL` for `-EINVAL`
-    context_uses: tuple[str, ...]  # identifiers of the context lines
+    context_uses: tuple[str, ...]  # identifiers of the context lines (may repeat uses)
     rows: tuple[tuple[str, tuple[int, ...]], ...]  # name -> patch lines where it changes
 
 

@@ -150,9 +150,7 @@ def _stat_text(audit: Audit) -> str:
     )
     if audit.findings:
         out += ["", f"findings: {_counts(audit)}"]
-        out.extend(
-            _finding_line(f) for f in audit.findings
-        )
+        out.extend(_finding_line(f) for f in audit.findings)
     return "\n".join(out) + "\n"
 
 

@@ -39,9 +39,8 @@ class RawPatch:
     subject: str
     quilt_name: str | None
     source: str
-    data: bytes | mmap.mmap
-    start: int
-    end: int
+    data: bytes  # this patch's bytes only, so memory stays flat over a long input
+    first_line: int = 1  # line of the input file the patch starts on
 
 
 def _strip(path: bytes) -> str:
@@ -51,7 +50,7 @@ def _strip(path: bytes) -> str:
 
 
 def _walk_hunk(data: bytes | mmap.mmap, at: int, old: int, new: int) -> tuple[int, int, int]:
-    """Count one hunk line by line from offset `at`: (insertions, deletions, end offset)."""
+    """Count one hunk line by line from offset `at`: (insertions, deletions, lines missing)."""
     plus = minus = 0
     while old > 0 or new > 0:
         end = data.find(b"\n", at)
@@ -68,10 +67,12 @@ def _walk_hunk(data: bytes | mmap.mmap, at: int, old: int, new: int) -> tuple[in
         elif marker != b"\\":
             break
         at = end + 1
-    return plus, minus, at
+    return plus, minus, max(old, 0) + max(new, 0)
 
 
-def stat_span(data: bytes | mmap.mmap, start: int, end: int, source: str) -> tuple[FileStat, ...]:
+def stat_span(
+    data: bytes | mmap.mmap, start: int, end: int, source: str, first_line: int = 1
+) -> tuple[FileStat, ...]:
     """The +/- lines of each file of the diff between byte offsets start and end."""
     targets = [(m.start(), m.end(), _strip(m.group(1))) for m in _TARGET.finditer(data, start, end)]
     stats: dict[str, list[int]] = {}
@@ -89,9 +90,11 @@ def stat_span(data: bytes | mmap.mmap, start: int, end: int, source: str) -> tup
             plus, minus = span.count(b"\n+"), span.count(b"\n-")
             if plus - minus != new - old or plus > new or minus > old:
                 # Something after the hunk (a mail signature, a trailer) starts with +/-.
-                plus, minus, _ = _walk_hunk(data, body + 1, old, new)
+                plus, minus, missing = _walk_hunk(data, body + 1, old, new)
+                if missing:
+                    plus = new + 1  # reported below: the hunk ends before its counts are met
             if plus > new or minus > old:
-                line = data.count(b"\n", 0, hunk.start()) + 1 if isinstance(data, bytes) else None
+                line = first_line + data[start : hunk.start()].count(b"\n")
                 raise PatchError("hunk counts do not match its lines", source, line)
             counts[0] += plus
             counts[1] += minus
@@ -142,30 +145,26 @@ def iter_raw(path: str | Path) -> Iterator[RawPatch]:
             if not file.is_file():
                 raise MissingInputError("the series names a missing patch", file)
             content = file.read_bytes()
-            yield RawPatch(
-                number,
-                _subject(content, 0, len(content)),
-                quilt,
-                str(file),
-                content,
-                0,
-                len(content),
-            )
+            yield RawPatch(number, _subject(content, 0, len(content)), quilt, str(file), content)
         return
     if not root.is_file():
         raise MissingInputError("no such file or directory", root)
     with _mapped(root) as data:
         starts = [m.start() for m in _MESSAGE.finditer(data)] or [0]
         starts[0] = 0
-        number = 0
+        number, line, counted = 0, 1, 0
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else len(data)
             if _TARGET.search(data, start, end) is None:
                 continue  # a cover letter or a commit without a diff
             number += 1
-            yield RawPatch(number, _subject(data, start, end), None, str(root), data, start, end)
+            line += data[counted:start].count(b"\n")
+            counted = start
+            yield RawPatch(
+                number, _subject(data, start, end), None, str(root), data[start:end], line
+            )
 
 
 def stat_raw(patch: RawPatch) -> tuple[FileStat, ...]:
     """The diffstat of one raw patch."""
-    return stat_span(patch.data, patch.start, patch.end, patch.source)
+    return stat_span(patch.data, 0, len(patch.data), patch.source, patch.first_line)

@@ -1,0 +1,164 @@
+"""Whole-series checks: identifier lifecycle, consistency with earlier patches, arch coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.classify.build import file_diff, hunk, patch
+from toolkit.classify import classify_series, load_rules
+from toolkit.classify.audit import audit_path
+from toolkit.classify.records import Piece, Severity
+from toolkit.series.records import ChangeKind
+
+DATA = Path(__file__).resolve().parent / "data"
+MM_H = "include/linux/mm.h"
+
+
+def _codes(result_findings: tuple[object, ...]) -> list[str]:
+    return [f.code for f in result_findings]  # type: ignore[attr-defined]
+
+
+def test_use_before_define_fixture_is_an_error() -> None:
+    """A patch using a flag that only a later patch defines is flagged as an error."""
+    audit = audit_path(DATA / "use-before-define").audit
+    errors = [f for f in audit.findings if f.severity is Severity.ERROR]
+    assert [(f.code, f.patch, f.file) for f in errors] == [("use-before-define", 1, "mm/fremap.c")]
+    assert "DEMO_FLAG" in errors[0].message
+
+
+def test_inconsistent_fixture_is_an_error() -> None:
+    """A later patch removing a line other than the one an earlier patch added is an error."""
+    audit = audit_path(DATA / "inconsistent").audit
+    found = [f for f in audit.findings if f.code == "inconsistent"]
+    assert len(found) == 1
+    assert found[0].severity is Severity.ERROR
+    assert found[0].patch == 2
+    assert "PROT_WRITE" in found[0].message and "PROT_READ" in found[0].message
+
+
+def test_good_fixture_has_no_error() -> None:
+    """A series that defines before it uses, and stays consistent, has no error finding."""
+    result = audit_path(DATA / "good")
+    assert not [f for f in result.audit.findings if f.severity is Severity.ERROR]
+    names = {life.name: life for life in result.lifecycles}
+    assert names["VM_NONUNIFORM"].defined == ((1, MM_H),)
+    assert names["VM_NONUNIFORM"].used == (2,)
+
+
+def _define(name: str, line: int = 100) -> object:
+    return file_diff(MM_H, hunk(f" /* flags */\n+#define {name} 0x1\n", start=line))
+
+
+def _use(name: str) -> object:
+    return file_diff("mm/memory.c", hunk(f" {{\n+\tif (flags & {name})\n+\t\treturn;\n", start=50))
+
+
+def test_define_then_use_in_order_is_clean() -> None:
+    """The same two patches in bisectable order give no lifecycle finding."""
+    patches = [
+        patch("define", _define("NEW_FLAG"), number=1),  # type: ignore[arg-type]
+        patch("use", _use("NEW_FLAG"), number=2),  # type: ignore[arg-type]
+    ]
+    audit = classify_series(patches, "test", load_rules()).audit
+    assert "use-before-define" not in _codes(audit.findings)
+
+
+def test_existing_identifier_is_not_flagged() -> None:
+    """A name an earlier hunk already had on its old side existed before the series."""
+    old = file_diff("mm/memory.c", hunk(" if (OLD_FLAG)\n+\tx = OLD_FLAG;\n", start=20))
+    patches = [
+        patch("use", old, number=1),
+        patch("move", _define("OLD_FLAG"), number=2),  # type: ignore[arg-type]
+    ]
+    audit = classify_series(patches, "test", load_rules()).audit
+    assert "use-before-define" not in _codes(audit.findings)
+
+
+def test_use_after_last_removal_is_an_error() -> None:
+    """Using a name after the series removed its only definition is an error."""
+    removal = file_diff(MM_H, hunk(" /* flags */\n-#define GONE_FLAG 0x1\n", start=100))
+    patches = [
+        patch("define", _define("GONE_FLAG"), number=1),  # type: ignore[arg-type]
+        patch("remove", removal, number=2),
+        patch("use", _use("GONE_FLAG"), number=3),  # type: ignore[arg-type]
+    ]
+    audit = classify_series(patches, "test", load_rules()).audit
+    assert _codes(audit.findings).count("use-after-remove") == 1
+
+
+def test_consistency_follows_line_shifts() -> None:
+    """Lines added by patch 1 are found where patch 2 expects them after patch 1.5 shifted them."""
+    first = file_diff("mm/a.c", hunk(" a\n+added line\n b\n", start=50))
+    shift = file_diff("mm/a.c", hunk(" top\n+one\n+two\n", start=5))
+    # After the shift the added line sits at 51 + 2 = 53.
+    later = file_diff("mm/a.c", hunk(" a\n-added line\n+changed line\n b\n", start=52))
+    wrong = file_diff("mm/a.c", hunk(" a\n-other line\n b\n", start=52))
+    rules = load_rules()
+    good = classify_series(
+        [patch("1", first, number=1), patch("2", shift, number=2), patch("3", later, number=3)],
+        "test",
+        rules,
+    ).audit
+    assert "inconsistent" not in _codes(good.findings)
+    bad = classify_series(
+        [patch("1", first, number=1), patch("2", shift, number=2), patch("3", wrong, number=3)],
+        "test",
+        rules,
+    ).audit
+    assert _codes(bad.findings).count("inconsistent") == 1
+
+
+def test_consistency_accepts_an_offset() -> None:
+    """A hunk whose stated line is off, but that fits cleanly a few lines away, is consistent."""
+    first = file_diff("mm/a.c", hunk(" a\n+x = 1;\n+y = 2;\n b\n", start=50))
+    moved = file_diff("mm/a.c", hunk(" a\n-x = 1;\n y = 2;\n", start=47))
+    audit = classify_series(
+        [patch("1", first, number=1), patch("2", moved, number=2)], "test", load_rules()
+    ).audit
+    assert "inconsistent" not in _codes(audit.findings)
+
+
+def test_new_file_lines_are_tracked() -> None:
+    """Every line of a file a patch creates is checked against later patches."""
+    created = file_diff("mm/new.c", hunk("+int a;\n+int b;\n", start=1), kind=ChangeKind.ADDED)
+    wrong = file_diff("mm/new.c", hunk("-int c;\n int b;\n", start=1))
+    audit = classify_series(
+        [patch("1", created, number=1), patch("2", wrong, number=2)], "test", load_rules()
+    ).audit
+    assert _codes(audit.findings).count("inconsistent") == 1
+
+
+def _pieces(patches: list[object]) -> dict[str, tuple[Piece, ...]]:
+    audit = classify_series(patches, "test", load_rules()).audit  # type: ignore[arg-type]
+    return {row.arch: row.pieces for row in audit.arches}
+
+
+def test_arch_matrix_pieces() -> None:
+    """Each of the four pieces is seen where the series provides it, per asm directory."""
+    macros = file_diff(
+        "include/asm-um/pgtable-2level.h",
+        hunk(
+            "+#define PTE_FILE_MAX_BITS 27\n"
+            "+#define pgoff_prot_to_pte(off, prot) ((pte_t) { (off) })\n"
+            "+#define pte_to_pgprot(pte) __pgprot(0)\n"
+        ),
+    )
+    mman = file_diff("include/asm-um/mman.h", hunk("+#define MAP_NOINHERIT 0x20000\n"))
+    opt_in = file_diff("include/asm-um/pgtable.h", hunk("+#define __ARCH_SUPPORTS_VM_NONUNIFORM\n"))
+    fault = file_diff(
+        "arch/um/kernel/trap_kern.c", hunk(" switch (err) {\n+\tcase VM_FAULT_SIGSEGV:\n")
+    )
+    ppc = file_diff("include/asm-ppc/mman.h", hunk("+#define MAP_NOINHERIT 0x20000\n"))
+    rows = _pieces([patch("all", macros, mman, opt_in, fault, ppc)])
+    assert rows["um"] == tuple(Piece)
+    assert rows["ppc"] == (Piece.NOINHERIT,)
+    assert rows["i386"] == ()
+
+
+def test_opt_in_without_pieces_is_an_error() -> None:
+    """An arch that opts in without its file-PTE macros is an error finding."""
+    opt_in = file_diff("include/asm-sh/pgtable.h", hunk("+#define __ARCH_SUPPORTS_VM_NONUNIFORM\n"))
+    audit = classify_series([patch("opt in", opt_in)], "test", load_rules()).audit
+    found = [f for f in audit.findings if f.code == "arch-opt-in-incomplete"]
+    assert len(found) == 1 and found[0].severity is Severity.ERROR
+    assert "sh " in found[0].message

@@ -1,0 +1,94 @@
+"""`rfp audit` on the command line: formats, exit codes and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_clean_series_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    """A series without errors exits 0 and prints the table."""
+    assert main(["audit", str(DATA / "good")]) == 0
+    assert "demo: refuse rights beyond the VMA's" in capsys.readouterr().out
+
+
+def test_error_finding_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """An error finding makes the exit status 1 by default."""
+    assert main(["audit", str(DATA / "use-before-define")]) == 1
+    assert "error: use-before-define" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "status"), [("info", 1), ("warning", 0), ("error", 0), ("never", 0)]
+)
+def test_fail_on_threshold(fail_on: str, status: int, capsys: pytest.CaptureFixture[str]) -> None:
+    """--fail-on compares the worst finding (here an info) with the threshold."""
+    assert main(["audit", str(DATA / "good"), "--fail-on", fail_on]) == status
+
+
+def test_never_ignores_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    """--fail-on never exits 0 even with an error finding."""
+    assert main(["audit", str(DATA / "inconsistent"), "--fail-on", "never"]) == 0
+
+
+def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json prints one rfp-audit/1 object."""
+    assert main(["audit", str(DATA / "good"), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema"] == "rfp-audit/1"
+    assert [p["number"] for p in data["patches"]] == [1, 2]
+
+
+def test_stat(capsys: pytest.CaptureFixture[str]) -> None:
+    """--stat prints files and +/- per patch with a total line."""
+    assert main(["audit", "--stat", str(DATA / "good")]) == 0
+    out = capsys.readouterr().out
+    assert "   mm/fremap.c | +5 -0" in out
+    assert out.rstrip().endswith("2 patches, 4 file changes, 11 insertions(+), 3 deletions(-)")
+
+
+def test_bad_rules_file_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rules file with an unknown class is one `rfp: error: path:line:` line and exit 2."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text('classes = ["a"]\n\n[[rule]]\nid = "r1"\nclass = "b"\npaths = ["*"]\n')
+    assert main(["audit", str(DATA / "good"), "--rules", str(rules)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"rfp: error: {rules}:4: rule r1: class 'b' not in classes"]
+
+
+def test_bad_patch_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A truncated hunk is reported by the reader as one error line naming file and line."""
+    bad = tmp_path / "bad.diff"
+    bad.write_text("--- a/x.c\n+++ b/x.c\n@@ -1,1 +1,5 @@\n a\n+b\n")
+    assert main(["audit", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"rfp: error: {bad}:")
+
+
+def test_missing_manifest(capsys: pytest.CaptureFixture[str]) -> None:
+    """A --manifest that does not exist is one error line."""
+    assert main(["audit", str(DATA / "good"), "--manifest", "/nonexistent.toml"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "rfp: error: /nonexistent.toml: no such file or directory"
+    )
+
+
+def test_custom_rules_replace_the_bundled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --rules, only that file's rules classify; unmatched hunks are `other`."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        'classes = ["header"]\n\n[[rule]]\nid = "h"\nclass = "header"\npaths = ["*.h"]\n'
+    )
+    assert main(["audit", str(DATA / "good"), "--rules", str(rules), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["classes"] for p in data["patches"]] == [["header"], ["other"]]

@@ -1,0 +1,94 @@
+"""The byte-level diffstat agrees with the reader's parsed counts, in every input form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.classify.stat import iter_raw, stat_raw
+from toolkit.errors import MissingInputError, PatchError
+from toolkit.series import read_series
+
+DATA = Path(__file__).resolve().parent / "data"
+SERIES = ("good", "use-before-define", "inconsistent")
+
+
+def _reader_counts(path: Path) -> list[list[tuple[str, int, int]]]:
+    return [
+        [(f.path, f.insertions, f.deletions) for f in p.files] for p in read_series(path).patches
+    ]
+
+
+def _stat_counts(path: Path) -> list[list[tuple[str, int, int]]]:
+    return [[(f.path, f.insertions, f.deletions) for f in stat_raw(r)] for r in iter_raw(path)]
+
+
+@pytest.mark.parametrize("name", SERIES)
+def test_quilt_directory_matches_reader(name: str) -> None:
+    """On a quilt directory the byte scan counts what the reader parses."""
+    assert _stat_counts(DATA / name) == _reader_counts(DATA / name)
+
+
+def test_mbox_with_signatures(tmp_path: Path) -> None:
+    """Patches in one mbox are split, and a `-- ` signature after a hunk is not a deletion."""
+    parts = []
+    for name in ("add-flag", "use-flag"):
+        text = (DATA / "good" / f"{name}.patch").read_text()
+        parts.append(
+            f"From 0123 Mon Sep 17 00:00:00 2001\nFrom: t <t@example.org>\n{text}-- \n2.1\n\n"
+        )
+    mbox = tmp_path / "series.mbox"
+    mbox.write_text("".join(parts))
+    raws = list(iter_raw(mbox))
+    assert [r.subject for r in raws] == [
+        "demo: add a non-uniform VMA flag and the i386 file-PTE macros",
+        "demo: refuse rights beyond the VMA's",
+    ]
+    assert _stat_counts(mbox) == _reader_counts(DATA / "good")
+
+
+def test_git_log_form(tmp_path: Path) -> None:
+    """`git log -p` output is split at its commit lines and titled by the message's first line."""
+    body = (DATA / "inconsistent" / "first.patch").read_text().split("diff -puN", 1)[1]
+    log = tmp_path / "log.txt"
+    log.write_text(
+        f"commit {'a' * 40}\nAuthor: t <t@example.org>\n\n    demo: first title\n\n"
+        f"diff -puN{body}"
+        f"commit {'b' * 40}\nAuthor: t <t@example.org>\n\n    demo: no diff here\n\n"
+    )
+    raws = list(iter_raw(log))
+    assert [r.subject for r in raws] == ["demo: first title"]
+    assert [(f.path, f.insertions, f.deletions) for f in stat_raw(raws[0])] == [
+        ("mm/fremap.c", 2, 0)
+    ]
+
+
+def test_bad_hunk_counts(tmp_path: Path) -> None:
+    """A hunk header promising more added lines than follow is a PatchError."""
+    diff = tmp_path / "bad.diff"
+    diff.write_text("--- a/x.c\n+++ b/x.c\n@@ -1,1 +1,5 @@\n a\n+b\n")
+    with pytest.raises(PatchError):
+        list(map(stat_raw, iter_raw(diff)))
+
+
+def test_quilt_series_naming_a_missing_file(tmp_path: Path) -> None:
+    """A quilt series naming a patch that is not there is a MissingInputError naming it."""
+    (tmp_path / "series").write_text("gone.patch\n")
+    with pytest.raises(MissingInputError, match=r"gone\.patch"):
+        list(iter_raw(tmp_path))
+
+
+def test_bad_counts_in_an_mbox_name_the_file_line(tmp_path: Path) -> None:
+    """A bad hunk in the second message of an mbox is reported at its line in the file."""
+    good = "--- a/x.c\n+++ b/x.c\n@@ -1,1 +1,2 @@\n a\n+b\n"
+    bad = "--- a/y.c\n+++ b/y.c\n@@ -1,1 +1,5 @@\n a\n+b\n"
+    mbox = tmp_path / "bad.mbox"
+    mbox.write_text(
+        f"From x Mon Sep 17 00:00:00 2001\nSubject: one\n\n{good}"
+        f"From x Mon Sep 17 00:00:00 2001\nSubject: two\n\n{bad}"
+    )
+    with pytest.raises(PatchError) as caught:
+        list(map(stat_raw, iter_raw(mbox)))
+    assert caught.value.line == 14
+    assert caught.value.path == str(mbox)
