@@ -58,10 +58,10 @@ def commit_files(repo: str | Path, files: Mapping[str, bytes], message: str) -> 
 
 
 def am(repo: str | Path, mbox: str | Path) -> None:
-    """Apply an mbox with `git am`, or raise ExternalToolError (after `git am --abort`)."""
+    """Apply an mboxrd mailbox with `git am`, or raise ExternalToolError (after `--abort`)."""
     handle = _repo(repo)
     try:
-        handle.git.am(str(mbox))
+        handle.git.am("--patch-format=mboxrd", str(mbox))
     except git.GitCommandError as exc:
         # nothing to abort when am stopped before starting
         with contextlib.suppress(git.GitCommandError):
@@ -72,3 +72,33 @@ def am(repo: str | Path, mbox: str | Path) -> None:
 def head(repo: str | Path) -> str:
     """The sha of HEAD."""
     return _repo(repo).head.commit.hexsha
+
+
+# -- kernel trees for `rfp port --kernel-tree` (added by the arch-engine side) ----------
+
+
+def work_tree(repo: str | Path) -> Path:
+    """The top of the work tree of the repository at `repo`."""
+    top = _repo(repo).working_tree_dir
+    if top is None:
+        raise MissingInputError("a bare repository has no work tree", repo)
+    return Path(top)
+
+
+def is_dirty(repo: str | Path) -> bool:
+    """Whether the repository has uncommitted changes or untracked files."""
+    return _repo(repo).is_dirty(untracked_files=True)
+
+
+def commit_paths(
+    repo: str | Path, paths: list[str], message: str, author: tuple[str, str] | None = None
+) -> str:
+    """Commit the work-tree state of `paths` as `author` (name, mail), else git config's."""
+    handle = _repo(repo)
+    actor = None if author is None else git.Actor(*author)
+    handle.index.add(paths)
+    try:
+        # With author None GitPython reads user.name/user.email from git config.
+        return handle.index.commit(message, author=actor).hexsha
+    except (ValueError, git.GitCommandError) as exc:
+        raise ExternalToolError(f"git commit failed: {exc}", repo) from None

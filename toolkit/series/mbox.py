@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import re
 from collections.abc import Iterable, Iterator
@@ -19,11 +20,9 @@ from toolkit.series.patchtext import Text, decode, read_patch
 from toolkit.series.records import Patch
 
 # From 3b1c5e0d9a... Mon Sep 17 00:00:00 2001   (an mbox envelope line)
-MBOX_START = re.compile(rb"^From ")
+MBOX_START = re.compile(rb"^From \S+ .*\d{1,2}:\d\d")
 # commit 3b1c5e0d9a7f...   (a git log entry)
 LOG_START = re.compile(rb"^commit [0-9a-f]{7,40}\b")
-# >From , >>From ...   (mboxrd quoting, undone by removing one `>`)
-_QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)
 _BAD_BASE64 = (InvalidBase64CharactersDefect, InvalidBase64LengthDefect, InvalidBase64PaddingDefect)
 _PLAIN_ENCODINGS = ("", "7bit", "8bit", "binary")
 
@@ -71,7 +70,9 @@ def read_message(raw: RawMessage, path: str) -> Patch:
             envelope=raw.envelope,
             require_diff=False,
         )
-    data = _QUOTED.sub(rb"\1", raw.data)
+    # The text stays in mbox form (`>From ` quoted) so it renders back to the same bytes;
+    # only the description read from it is unquoted.
+    data = raw.data
     message = email.message_from_bytes(data, policy=default)
     cte = str(message.get("Content-Transfer-Encoding", "")).strip().lower()
     if not message.is_multipart() and cte in _PLAIN_ENCODINGS:
@@ -84,14 +85,21 @@ def read_message(raw: RawMessage, path: str) -> Patch:
             first_line=raw.line + 1,
             envelope=raw.envelope,
             require_diff=False,
+            mbox_quoted=True,
         )
     # An encoded or multipart mail cannot keep its bytes; its decoded text parts are read as
     # one plain message, and errors point at the message with the line inside the decoded text.
     text = _decoded(message, path, raw.line)
     try:
-        return read_patch(
-            text, path=path, source=f"{path}:{raw.line}", envelope=raw.envelope, require_diff=False
+        patch = read_patch(
+            text,
+            path=path,
+            source=f"{path}:{raw.line}",
+            envelope=raw.envelope,
+            require_diff=False,
+            mbox_quoted=True,
         )
+        return dataclasses.replace(patch, line=raw.line + 1)
     except PatchError as exc:
         raise PatchError(
             f"{exc.message} (line {exc.line} of the decoded message)", path, raw.line

@@ -26,6 +26,8 @@ _DIFFSTAT_ROW = re.compile(r"^ \S.* +\| +(\d+ ?[-+]*|Bin .*)$")
 _DIFFSTAT_SUM = re.compile(r"^ \d+ files? changed")
 # From: Paolo 'Blaisorblade' Giarrusso <blaisorblade@yahoo.it>   (in the body: the author)
 _BODY_FROM = re.compile(r"^From: *(.+)$")
+# >From , >>From ...   (mboxrd quoting, undone by removing one `>`)
+_QUOTED = re.compile(r"^>(>*From )")
 # commit 1f0e2a...   (git log -p)
 _COMMIT = re.compile(r"^commit [0-9a-f]{7,40}\b")
 
@@ -74,6 +76,7 @@ def read_patch(
     quilt_name: str | None = None,
     envelope: str | None = None,
     require_diff: bool = True,
+    mbox_quoted: bool = False,
 ) -> Patch:
     """Read one patch (a quilt file, a mail, a git log entry) into a Patch."""
     lines, newline, final_newline = split_lines(text.text)
@@ -92,11 +95,15 @@ def read_patch(
     top, diffstat = _split_diffstat(body)
     body_from = tuple(m.group(1).strip() for m in map(_BODY_FROM.match, top) if m)
     description = [t for t in top if not _BODY_FROM.match(t)]
+    if mbox_quoted:
+        description = [_QUOTED.sub(r"\1", d) for d in description]
     subject_raw = get("subject") or desc_subject
     if not subject_raw and git_log:
         subject_raw, description = _first_paragraph(description)
     if not subject_raw:
-        subject_raw = next((d.strip() for d in description if d.strip()), quilt_name or path)
+        subject_raw = next(
+            (d.strip() for d in description if d.strip()), quilt_name or path.rsplit("/", 1)[-1]
+        )
     warnings = (text.warning,) if text.warning else ()
     return Patch(
         source=source or path,

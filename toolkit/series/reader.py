@@ -41,6 +41,9 @@ def read_series(path: str | Path, *, git_range: str | None = None) -> Series:
             patches.append(patch)
     if kind in (SourceKind.MBOX, SourceKind.GIT):
         patches = _by_counter(patches, warnings)
+    elif kind is SourceKind.GIT_LOG:
+        # git log lists the newest commit first; a series reads oldest first
+        patches.reverse()
     numbered = tuple(dataclasses.replace(p, number=n) for n, p in enumerate(patches, 1))
     return Series(source, numbered, cover, tuple(warnings), kind)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
 
-from toolkit.series.records import FileDiff, Hunk, Patch, Series, SourceKind
+from toolkit.series.records import ChangeKind, FileDiff, Hunk, Patch, Series, SourceKind
 
 # >From , >>From ...   (mboxrd quoting: one more `>` on every line that would read as a From line)
 _FROM_LINE = re.compile(r"^(>*From )", re.MULTILINE)
@@ -48,7 +49,8 @@ def render_patch(patch: Patch) -> bytes:
 def _in_order(series: Series) -> list[Patch]:
     """The cover letter (if any) and the patches, in source-file order."""
     patches = [*([series.cover] if series.cover else []), *series.patches]
-    return sorted(patches, key=lambda p: p.line) if series.kind is SourceKind.MBOX else patches
+    in_file_order = series.kind in (SourceKind.MBOX, SourceKind.GIT_LOG)
+    return sorted(patches, key=lambda p: p.line) if in_file_order else patches
 
 
 def render(series: Series) -> bytes:
@@ -69,15 +71,46 @@ def _mbox_message(patch: Patch, *, keep_envelope: bool) -> bytes:
     """One mbox message: envelope line, then the mail with `From ` lines quoted."""
     text = render_text(patch)
     envelope = patch.envelope if keep_envelope and patch.envelope else _ENVELOPE
-    if not text.startswith(("From:", "Subject:", "Date:")) and not _has_headers(patch):
-        text = _mail_headers(patch) + text
-    body = _FROM_LINE.sub(r">\1", text)
+    if not keep_envelope:
+        text = _exportable(patch, text)
+    # Text read from a mailbox is already in mbox form; anything else is quoted mboxrd-style.
+    mbox_form = patch.envelope is not None and patch.envelope.startswith("From ")
+    body = text if mbox_form else _FROM_LINE.sub(r">\1", text)
     if not body.endswith("\n"):
+        body += "\n"
+    if not keep_envelope and not body.endswith("\n\n"):
+        # the next envelope is only recognised after a blank line
         body += "\n"
     out = f"{envelope}\n{body}"
     if patch.newline != "\n":
         out = out.replace("\n", patch.newline)
     return out.encode(patch.encoding)
+
+
+def _exportable(patch: Patch, text: str) -> str:
+    """`text` with the mail headers `git am` needs, added where the patch has none."""
+    if patch.strip != 1:
+        # git am strips one component: give the paths an `a/` `b/` prefix
+        files = [dataclasses.replace(f, header=_p1_header(f)) for f in patch.files]
+        text = render_text(dataclasses.replace(patch, files=tuple(files)))
+    if not _has_headers(patch):
+        text = _mail_headers(patch) + text
+    head = text.split("\n\n", 1)[0].lower()
+    if not text.isascii() and "content-type:" not in head:
+        charset = "UTF-8" if patch.encoding == "utf-8" else patch.encoding
+        mime = f"MIME-Version: 1.0\nContent-Type: text/plain; charset={charset}\n"
+        text = mime + "Content-Transfer-Encoding: 8bit\n" + text
+    return text
+
+
+def _p1_header(diff: FileDiff) -> tuple[str, ...]:
+    """The file header with its `---`/`+++` paths rewritten for -p1."""
+    old = "/dev/null" if diff.kind is ChangeKind.ADDED else f"a/{diff.old_path or diff.path}"
+    new = "/dev/null" if diff.kind is ChangeKind.REMOVED else f"b/{diff.path}"
+    return tuple(
+        f"--- {old}" if h.startswith("--- ") else f"+++ {new}" if h.startswith("+++ ") else h
+        for h in diff.header
+    )
 
 
 def _has_headers(patch: Patch) -> bool:
@@ -93,19 +126,13 @@ def _mail_headers(patch: Patch) -> str:
     return f"From: {author}\nDate: {date}\nSubject: [PATCH] {patch.subject.text}\n\n"
 
 
-def to_mbox(series: Series) -> bytes:
-    """The series as one mbox that `git am` accepts: cover letter first, then patches in order."""
-    patches = [*([series.cover] if series.cover else []), *series.patches]
+def to_mbox(series: Series, *, cover: bool = True) -> bytes:
+    """The series as one mboxrd mailbox, cover letter first; without it, `git am` takes it whole."""
+    patches = [*([series.cover] if series.cover and cover else []), *series.patches]
     return b"".join(_mbox_message(p, keep_envelope=False) for p in patches)
 
 
 # -- listings --------------------------------------------------------------
-
-
-def _number(patch: Patch) -> str:
-    if patch.subject.counter is not None and patch.subject.expected is not None:
-        return f"{patch.subject.counter:02d}/{patch.subject.expected}"
-    return f"{patch.number or 0:02d}"
 
 
 def _author(patch: Patch) -> str:
@@ -120,7 +147,7 @@ def table(series: Series) -> str:
     for patch in series.patches:
         rows.append(
             (
-                _number(patch),
+                f"{patch.number or 0:02d}",
                 patch.subject.text,
                 _author(patch),
                 str(len(patch.files)),
