@@ -1,0 +1,1 @@
+"""Models of arch/*/mm/fault.c."""

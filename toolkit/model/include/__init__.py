@@ -1,0 +1,1 @@
+"""Models of the kernel headers under include/ that the VM code uses."""

@@ -1,0 +1,70 @@
+"""Model of mm/madvise.c: madvise(), of which only MADV_DONTNEED changes page tables."""
+
+from __future__ import annotations
+
+import errno
+
+from toolkit.model.include.linux.mm import (
+    VM_LOCKED,
+    VM_NONLINEAR,
+    VM_NONUNIFORM,
+    vm_area_struct,
+    zap_details,
+)
+from toolkit.model.include.linux.mman import (
+    MADV_DONTNEED,
+    MADV_NORMAL,
+    MADV_RANDOM,
+    MADV_SEQUENTIAL,
+    MADV_WILLNEED,
+)
+from toolkit.model.include.linux.sched import mm_struct
+from toolkit.model.mm.memory import zap_page_range
+from toolkit.model.mm.mmap import find_vma
+
+
+def madvise_dontneed(vma: vm_area_struct, start: int, end: int) -> int:
+    """Model of madvise_dontneed(): drop the pages, keeping what a nonlinear VMA must keep."""
+    if vma.vm_flags & VM_LOCKED:
+        return -errno.EINVAL
+    keep = VM_NONLINEAR
+    # Patch 18: a non-uniform VMA's protections survive like a nonlinear VMA's offsets.
+    if vma.vm_mm.kernel.P[18]:
+        keep |= VM_NONUNIFORM
+    details = zap_details(nonlinear_vma=vma) if vma.vm_flags & keep else None
+    zap_page_range(vma, start, end - start, details)
+    return 0
+
+
+def sys_madvise(mm: mm_struct, start: int, len_in: int, behavior: int) -> int:
+    """Model of sys_madvise() (current->mm passed as `mm`)."""
+    pt = mm.kernel.pgtable
+    if behavior not in (MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED):
+        return -errno.EINVAL
+    if start & ~pt.PAGE_MASK:
+        return -errno.EINVAL
+    length = (len_in + pt.PAGE_SIZE - 1) & pt.PAGE_MASK
+    end = start + length
+    if end < start:
+        return -errno.EINVAL
+    if end == start:
+        return 0
+    unmapped_error = 0
+    vma = find_vma(mm, start)
+    while True:
+        if vma is None:
+            return -errno.ENOMEM
+        if start < vma.vm_start:
+            unmapped_error = -errno.ENOMEM
+            start = vma.vm_start
+            if start >= end:
+                return unmapped_error
+        tmp = min(vma.vm_end, end)
+        if behavior == MADV_DONTNEED:
+            err = madvise_dontneed(vma, start, tmp)
+            if err:
+                return err
+        start = tmp
+        if start >= end:
+            return unmapped_error
+        vma = find_vma(mm, start)

@@ -1,0 +1,86 @@
+"""Model of mm/mprotect.c: mprotect() and change_protection()."""
+
+from __future__ import annotations
+
+import errno
+
+from toolkit.model.include.asm.pgtable import PTRS_PER_PTE
+from toolkit.model.include.linux.mm import VM_NONUNIFORM, calc_vm_prot_bits, vm_area_struct
+from toolkit.model.include.linux.mman import PROT_EXEC, PROT_READ, PROT_WRITE
+from toolkit.model.include.linux.sched import mm_struct
+from toolkit.model.mm.mmap import find_vma, split_vma, vm_page_prot_of, vma_merge
+
+VM_RWX = 0x7
+
+
+def change_protection(vma: vm_area_struct, addr: int, end: int, newprot: int) -> None:
+    """Model of change_protection(): give every present PTE of the range `newprot`."""
+    # Patch 03: a non-uniform VMA's pages keep their own protections; only the default moves.
+    if vma.vm_mm.kernel.P[3] and vma.vm_flags & VM_NONUNIFORM:
+        return
+    mm = vma.vm_mm
+    pt = mm.kernel.pgtable
+    while addr < end:
+        table = mm.pgd.get(addr >> pt.PMD_SHIFT)
+        if table is None:
+            addr = ((addr >> pt.PMD_SHIFT) + 1) << pt.PMD_SHIFT
+            continue
+        index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
+        pte = table[index]
+        if pte and pt.pte_kind(pte) == "present":
+            table[index] = pt.mk_pte(pt.pte_pfn(pte), newprot)
+        addr += pt.PAGE_SIZE
+
+
+def mprotect_fixup(mm: mm_struct, vma: vm_area_struct, start: int, end: int, newflags: int) -> int:
+    """Model of mprotect_fixup(): split off [start, end) and give it `newflags`."""
+    if newflags == vma.vm_flags:
+        return 0
+    if start != vma.vm_start:
+        err = split_vma(mm, vma, start, True)
+        if err:
+            return err
+    if end != vma.vm_end:
+        err = split_vma(mm, vma, end, False)
+        if err:
+            return err
+    vma.vm_flags = newflags
+    vma.vm_page_prot = vm_page_prot_of(mm, newflags)
+    change_protection(vma, start, end, vma.vm_page_prot)
+    vma_merge(mm, vma)
+    return 0
+
+
+def sys_mprotect(mm: mm_struct, start: int, length: int, prot: int) -> int:
+    """Model of sys_mprotect() (current->mm passed as `mm`)."""
+    pt = mm.kernel.pgtable
+    if start & ~pt.PAGE_MASK:
+        return -errno.EINVAL
+    if not length:
+        return 0
+    length = (length + pt.PAGE_SIZE - 1) & pt.PAGE_MASK
+    end = start + length
+    if end <= start:
+        return -errno.ENOMEM
+    if prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC):
+        return -errno.EINVAL
+    vm_flags = calc_vm_prot_bits(prot)
+    vma = find_vma(mm, start)
+    if vma is None or vma.vm_start > start:
+        return -errno.ENOMEM
+    nstart = start
+    while True:
+        newflags = vm_flags | (vma.vm_flags & ~VM_RWX)
+        # Nothing beyond VM_MAY*: the MAY bits sit four places above the rights.
+        if (newflags & ~(newflags >> 4)) & 0xF:
+            return -errno.EACCES
+        tmp = min(vma.vm_end, end)
+        err = mprotect_fixup(mm, vma, nstart, tmp, newflags)
+        if err:
+            return err
+        nstart = tmp
+        if nstart >= end:
+            return 0
+        vma = find_vma(mm, nstart)
+        if vma is None or vma.vm_start != nstart:
+            return -errno.ENOMEM
