@@ -143,10 +143,18 @@ def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: 
 def cmd_port(args: argparse.Namespace) -> int:
     """Write per-arch header fragments, port patches and diagrams."""
     from toolkit.codegen.port import format_json, format_table, port, select_arches, unsolved
+    from toolkit.errors import InputError
 
-    if args.kernel_tree is not None:
-        raise NotImplementedYet("port --kernel-tree: not implemented yet (no toolkit/vcs.py)")
+    if args.kernel_tree is None and (args.commit or args.author):
+        raise InputError("--commit and --author need --kernel-tree")
     names = select_arches(tuple(args.arches), args.all, args.layout)
+    if args.kernel_tree is not None:
+        from toolkit.codegen.kernel import format_ports, port_tree
+
+        tree = _existing(args.kernel_tree)
+        done = port_tree(tree, names, args.layout, commit=args.commit, author=args.author)
+        print(format_ports(done))
+        return EXIT_OK
     results = port(names, args.layout, Path(args.out))
     skipped = unsolved() if args.all and args.layout == "solver" else ()
     render = format_json if args.format == "json" else format_table

@@ -50,10 +50,18 @@ def test_port_bad_arch_writes_nothing(tmp_path: Path, capsys: Capture) -> None:
     assert not tmp_path.exists() or not list(tmp_path.iterdir())
 
 
-def test_port_kernel_tree_is_not_implemented(tmp_path: Path, capsys: Capture) -> None:
-    """--kernel-tree says plainly that it is not implemented."""
-    assert main(["port", "i386", "--out", str(tmp_path), "--kernel-tree", str(tmp_path)]) == 2
-    assert "not implemented" in capsys.readouterr().err
+def test_port_kernel_tree_must_be_a_repository(tmp_path: Path, capsys: Capture) -> None:
+    """--kernel-tree on a directory that is no git repository: one error line, exit 2."""
+    assert main(["port", "i386", "--kernel-tree", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"rfp: error: {tmp_path}: not a git repository"]
+
+
+def test_port_commit_needs_kernel_tree(tmp_path: Path, capsys: Capture) -> None:
+    """--commit without --kernel-tree is refused before anything is written."""
+    assert main(["port", "i386", "--out", str(tmp_path), "--commit"]) == 2
+    assert "--commit and --author need --kernel-tree" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
 
 
 def test_encode_legacy_by_hand(capsys: Capture) -> None:

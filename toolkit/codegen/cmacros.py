@@ -52,7 +52,12 @@ def _comment(roles: tuple[BitRole, ...]) -> list[str]:
 
 
 def header_context(
-    arch: Arch, layout: FileLayout, *, with_banner: bool = True, comment: bool = True
+    arch: Arch,
+    layout: FileLayout,
+    *,
+    with_banner: bool = True,
+    comment: bool = True,
+    with_pte_file: bool = True,
 ) -> Context:
     """The context of templates/file_pte.h.j2 for one layout of `arch`."""
     legacy = layout.kind == "legacy"
@@ -71,6 +76,7 @@ def header_context(
         "title": arch.title,
         "kind": layout.kind,
         "comment": lines,
+        "with_pte_file": with_pte_file,
         "legacy": legacy,
         "max_bits": layout.max_bits,
         "op": "+" if layout.combine is Combine.ADD else "|",
@@ -88,10 +94,17 @@ def header_context(
 
 
 def render_header(
-    arch: Arch, layout: FileLayout, *, with_banner: bool = True, comment: bool = True
+    arch: Arch,
+    layout: FileLayout,
+    *,
+    with_banner: bool = True,
+    comment: bool = True,
+    with_pte_file: bool = True,
 ) -> str:
     """The C header fragment of one layout: PTE_FILE_MAX_BITS and the file-PTE macros."""
-    context = header_context(arch, layout, with_banner=with_banner, comment=comment)
+    context = header_context(
+        arch, layout, with_banner=with_banner, comment=comment, with_pte_file=with_pte_file
+    )
     return render("file_pte.h.j2", **context)
 
 
