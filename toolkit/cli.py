@@ -90,13 +90,32 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def _add_series(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: Parent) -> None:
     p = sub.add_parser("series", parents=[common], help="list the patches of a series")
-    p.add_argument("path", nargs="?", help="quilt directory, mbox, diff or directory of patches")
+    p.add_argument(
+        "path", nargs="?", help="quilt directory, mbox, diff, git log or directory of patches"
+    )
+    p.add_argument("--git", metavar="REPO", help="read commits of this git repository")
+    p.add_argument("--range", metavar="A..B", help="the commits to read with --git")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--export-mbox", metavar="OUT", help="also write the series as an mbox")
     p.set_defaults(func=cmd_series)
 
 
 def cmd_series(args: argparse.Namespace) -> int:
-    """List the patches of a series."""
-    return _not_implemented(args)
+    """List the patches of a series, optionally writing it out as an mbox."""
+    from toolkit.atomic import write_atomic
+    from toolkit.errors import InputError
+    from toolkit.series import read_series, table, to_json, to_mbox
+
+    if args.git or args.range:
+        if not (args.git and args.range):
+            raise InputError("--git REPO and --range A..B go together", args.git or args.range)
+        series = read_series(_existing(args.git), git_range=args.range)
+    else:
+        series = read_series(_existing(args.path or str(PATCHES)))
+    if args.export_mbox:
+        write_atomic(args.export_mbox, to_mbox(series))
+    print(to_json(series) if args.format == "json" else table(series), end="")
+    return EXIT_OK
 
 
 # -- port, encode, decode --------------------------------------------------

@@ -58,8 +58,10 @@ def iter_patches(path: str | Path) -> Iterator[Patch]:
 
 
 def _by_counter(patches: list[Patch], warnings: list[str]) -> list[Patch]:
-    """Patches ordered by their `NN/MM` counter, as b4 does; uncounted ones keep their place."""
-    counters = [p.subject.counter for p in patches if p.subject.counter is not None]
+    """Patches ordered by their `NN/MM` counter as b4 does, when every patch has one."""
+    counters = [p.subject.counter for p in patches]
+    if None in counters:
+        return patches
     if len(set(counters)) != len(counters):
         warnings.append("several patches carry the same counter; kept in file order")
         return patches

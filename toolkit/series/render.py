@@ -67,12 +67,12 @@ def _with_envelope(patch: Patch) -> bytes:
     return envelope + render_patch(patch)
 
 
-def _mbox_message(patch: Patch, *, keep_envelope: bool) -> bytes:
+def _mbox_message(patch: Patch, *, keep_envelope: bool, total: int = 0) -> bytes:
     """One mbox message: envelope line, then the mail with `From ` lines quoted."""
     text = render_text(patch)
     envelope = patch.envelope if keep_envelope and patch.envelope else _ENVELOPE
     if not keep_envelope:
-        text = _exportable(patch, text)
+        text = _exportable(patch, text, total)
     # Text read from a mailbox is already in mbox form; anything else is quoted mboxrd-style.
     mbox_form = patch.envelope is not None and patch.envelope.startswith("From ")
     body = text if mbox_form else _FROM_LINE.sub(r">\1", text)
@@ -87,14 +87,14 @@ def _mbox_message(patch: Patch, *, keep_envelope: bool) -> bytes:
     return out.encode(patch.encoding)
 
 
-def _exportable(patch: Patch, text: str) -> str:
+def _exportable(patch: Patch, text: str, total: int) -> str:
     """`text` with the mail headers `git am` needs, added where the patch has none."""
     if patch.strip != 1:
         # git am strips one component: give the paths an `a/` `b/` prefix
         files = [dataclasses.replace(f, header=_p1_header(f)) for f in patch.files]
         text = render_text(dataclasses.replace(patch, files=tuple(files)))
     if not _has_headers(patch):
-        text = _mail_headers(patch) + text
+        text = _mail_headers(patch, total) + text
     head = text.split("\n\n", 1)[0].lower()
     if not text.isascii() and "content-type:" not in head:
         charset = "UTF-8" if patch.encoding == "utf-8" else patch.encoding
@@ -119,17 +119,19 @@ def _has_headers(patch: Patch) -> bool:
     return any(line.startswith(("Subject:", "From:")) for line in head.split("\n"))
 
 
-def _mail_headers(patch: Patch) -> str:
+def _mail_headers(patch: Patch, total: int) -> str:
     """Mail headers for a patch read without them (a bare diff or quilt file)."""
     author = patch.author or (patch.body_from[0] if patch.body_from else "unknown <unknown>")
     date = patch.date or "Thu, 1 Jan 1970 00:00:00 +0000"
-    return f"From: {author}\nDate: {date}\nSubject: [PATCH] {patch.subject.text}\n\n"
+    count = f" {patch.number:02d}/{total:02d}" if patch.number and total else ""
+    return f"From: {author}\nDate: {date}\nSubject: [PATCH{count}] {patch.subject.text}\n\n"
 
 
 def to_mbox(series: Series, *, cover: bool = True) -> bytes:
     """The series as one mboxrd mailbox, cover letter first; without it, `git am` takes it whole."""
     patches = [*([series.cover] if series.cover and cover else []), *series.patches]
-    return b"".join(_mbox_message(p, keep_envelope=False) for p in patches)
+    total = len(series.patches)
+    return b"".join(_mbox_message(p, keep_envelope=False, total=total) for p in patches)
 
 
 # -- listings --------------------------------------------------------------
