@@ -12,7 +12,7 @@ The same inputs always give the same layout, and each PTE bit gets one line of e
 
 from __future__ import annotations
 
-from toolkit.arch.records import Arch, Combine, FileLayout, Move, ProtMove
+from toolkit.arch.records import PROT_KEYS, Arch, Combine, FileLayout, Move, ProtMove
 from toolkit.errors import ArchDataError
 
 
@@ -122,13 +122,20 @@ def _check(arch: Arch, layout: FileLayout) -> None:
     """Raise unless every file PTE of the layout is pte_file() and not present or none."""
     top = (1 << layout.max_bits) - 1
     for prot in range(8):
-        pgprot = arch.pgprot(prot)
         for pgoff in (0, top):
-            pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
-            if not arch.pte_file(pte) or arch.pte_present(pte) or arch.pte_none(pte):
+            pte = layout.pgoff_prot_to_pte(pgoff, arch.pgprot(prot))
+            wrong = [
+                what
+                for what, bad in (
+                    ("not pte_file()", not arch.pte_file(pte)),
+                    ("pte_present()", arch.pte_present(pte)),
+                    ("pte_none()", arch.pte_none(pte)),
+                )
+                if bad
+            ]
+            if wrong:
                 raise UnsolvableError(
-                    f"no layout keeps file PTEs apart from present and none ones "
-                    f"(pte {pte:#x}: file {arch.pte_file(pte)}, present {arch.pte_present(pte)}, "
-                    f"none {arch.pte_none(pte)})",
+                    f"no correct file PTE exists: the bits pte_file() needs make "
+                    f"{pte:#x} (pgoff {pgoff:#x}, prot {PROT_KEYS[prot]}) {' and '.join(wrong)}",
                     arch.path,
                 )
