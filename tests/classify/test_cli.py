@@ -15,7 +15,7 @@ DATA = Path(__file__).resolve().parent / "data"
 def test_clean_series_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     """A series without errors exits 0 and prints the table."""
     assert main(["audit", str(DATA / "good")]) == 0
-    assert "demo: refuse rights beyond the VMA's" in capsys.readouterr().out
+    assert "02  refuse rights beyond the VMA's" in capsys.readouterr().out
 
 
 def test_error_finding_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

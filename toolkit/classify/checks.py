@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from toolkit.classify.records import Finding, HunkFacts, Severity
-from toolkit.series.records import ChangeKind, FileDiff, Hunk, LineKind
+from toolkit.series.records import ChangeKind, FileDiff, Hunk, Line, LineKind
 
 # How far from its stated position a hunk may land (patch(1) would apply it with an offset).
 _MAX_OFFSET = 200
+# Lines added this many patches ago are forgotten, so memory stays flat over a long git log.
+_WINDOW = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +170,19 @@ class ConsistencyCheck:
             )
             for h, d in placed
         ]
+        spans.sort()
+        starts = [start for start, _, _ in spans]
+        # shifts[i]: how far lines after span i move, the deltas of spans 0..i summed
+        shifts = list(accumulate(delta for _, _, delta in spans))
         result: dict[int, tuple[str, int]] = {}
         for line, value in lines.items():
-            if any(start <= line < end for start, end, _ in spans):
+            if value[1] <= number - _WINDOW:
                 continue
-            result[line + sum(delta for _, end, delta in spans if end <= line)] = value
+            index = bisect_right(starts, line) - 1
+            if index < 0:
+                result[line] = value
+            elif line >= spans[index][1]:
+                result[line + shifts[index]] = value
         for hunk, offset in placed:
             for item in hunk.lines:
                 if item.target_line is None:
@@ -182,6 +194,22 @@ class ConsistencyCheck:
                     if kept is not None:
                         result[item.target_line + offset] = kept
         return result
+
+    @staticmethod
+    def _offsets(old: list[tuple[int, Line]], lines: dict[int, tuple[str, int]]) -> list[int]:
+        """Offsets, nearest first, at which some old line meets a tracked line of its text."""
+        sources: dict[str, list[int]] = {}
+        for source, item in old:
+            sources.setdefault(item.text.rstrip(), []).append(source)
+        low, high = old[0][0] - _MAX_OFFSET, old[-1][0] + _MAX_OFFSET
+        found = {
+            line - source
+            for line, (text, _) in lines.items()
+            if low <= line <= high
+            for source in sources.get(text.rstrip(), ())
+        }
+        found.discard(0)
+        return sorted((d for d in found if abs(d) <= _MAX_OFFSET), key=lambda d: (abs(d), d))
 
     def _place(
         self, number: int, diff: FileDiff, hunk: Hunk, lines: dict[int, tuple[str, int]]
@@ -210,11 +238,10 @@ class ConsistencyCheck:
         _, bad = score(0)
         if not bad:
             return 0
-        for distance in range(1, _MAX_OFFSET + 1):
-            for offset in (-distance, distance):
-                other_hits, other_bad = score(offset)
-                if other_hits and not other_bad:
-                    return offset
+        for offset in self._offsets(old, lines):
+            other_hits, other_bad = score(offset)
+            if other_hits and not other_bad:
+                return offset
         source, added, found, earlier, patch_line = bad[0]
         what = "removes" if dict(old)[source].kind is LineKind.REMOVED else "keeps as context"
         self._findings.append(

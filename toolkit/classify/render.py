@@ -24,6 +24,17 @@ def _short(text: str, width: int = _SUBJECT_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _subjects(patches: tuple[PatchReport, ...]) -> list[str]:
+    """Subjects for a narrow table: a `prefix: ` several patches share is left out."""
+    heads = Counter(p.subject.split(": ", 1)[0] for p in patches if ": " in p.subject)
+    return [
+        p.subject.split(": ", 1)[1]
+        if ": " in p.subject and heads[p.subject.split(": ", 1)[0]] > 1
+        else p.subject
+        for p in patches
+    ]
+
+
 def _table(rows: list[list[str]], right: frozenset[int] = frozenset()) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = []
@@ -84,11 +95,11 @@ def render_text(audit: Audit, verbose: bool = False, lifecycles: tuple[Lifecycle
         "",
     ]
     rows = [["#", "subject", "classes", "files", "+/-"]]
-    for p in audit.patches:
+    for p, subject in zip(audit.patches, _subjects(audit.patches), strict=True):
         rows.append(
             [
                 f"{p.number:02d}",
-                _short(p.subject),
+                _short(subject),
                 ", ".join(p.classes),
                 str(len(p.files)),
                 f"+{p.insertions}/-{p.deletions}",

@@ -15,7 +15,7 @@ DEFAULT_RULES = Path(__file__).resolve().parent / "rules.toml"
 OTHER = "other"
 
 # The conditions a rule may give; all given must hold, any pattern of one suffices.
-_NAME_KEYS = ("defines", "removes", "uses", "calls", "returns", "touches")
+_NAME_KEYS = ("defines", "removes", "uses", "adds", "calls", "returns", "touches")
 _KEYS = frozenset(
     (
         "id",
@@ -166,6 +166,8 @@ def _names(facts: HunkFacts, key: str) -> tuple[str, ...]:
         return (*facts.defines, *facts.removes, *facts.uses, *facts.old_uses, *facts.calls)
     if key == "uses":
         return (*facts.uses, *facts.old_uses)
+    if key == "adds":
+        return tuple(n for n in facts.uses if n not in facts.old_uses)
     value: tuple[str, ...] = getattr(facts, key)
     return value
 

@@ -141,7 +141,9 @@ def iter_raw(path: str | Path) -> Iterator[RawPatch]:
         else:
             found = sorted([*root.glob("*.patch"), *root.glob("*.diff")])
             files = [(p, None) for p in found]
-        for number, (file, quilt) in enumerate(files, 1):
+        for number, (named, quilt) in enumerate(files, 1):
+            # A quilt series may name its patches with or without the .patch suffix.
+            file = named if named.is_file() else named.with_name(named.name + ".patch")
             if not file.is_file():
                 raise MissingInputError("the series names a missing patch", file)
             content = file.read_bytes()
