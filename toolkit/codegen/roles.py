@@ -32,8 +32,10 @@ class BitRole:
 def bit_roles(arch: Arch, layout: FileLayout) -> tuple[BitRole, ...]:
     """The role of every PTE bit of `layout`, bit 0 first."""
     tested = 0
+    named: set[str] = set()  # the names an `any` clause tests, preferred as labels
     for clause in (*arch.present, *arch.file):
         tested |= clause.mask
+        named.update(clause.names)
     reserved = set(arch.reserved)
     offset_at: dict[int, int] = {}
     for move in layout.encode:
@@ -56,9 +58,8 @@ def bit_roles(arch: Arch, layout: FileLayout) -> tuple[BitRole, ...]:
         elif bit in reserved:
             roles.append(BitRole(bit, Role.RESERVED, "res", f"{names or 'reserved'}: reserved, 0"))
         elif tested >> bit & 1:
-            roles.append(
-                BitRole(bit, Role.TESTED, names or "0", f"{names}: 0, tested by a predicate")
-            )
+            label = next((n for n in arch.bit_names(bit) if n in named), names or "0")
+            roles.append(BitRole(bit, Role.TESTED, label, f"{names}: 0, tested by a predicate"))
         else:
             roles.append(BitRole(bit, Role.UNUSED, "", f"{names or 'unused'}: unused, 0"))
     if layout.explanation:

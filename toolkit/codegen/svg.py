@@ -25,7 +25,7 @@ LEGEND = {
     Role.RESERVED: "0: reserved",
     Role.UNUSED: "0: unused",
 }
-MARGIN, CELL_W, CELL_H, ROW_BITS = 20, 26, 30, 32
+MARGIN, CELL_W, CELL_H, ROW_BITS = 20, 30, 30, 32
 NUMBERS_H, TITLE_H, GAP = 12, 22, 16
 
 
@@ -48,7 +48,7 @@ def svg_context(arch: Arch, before: FileLayout, after: FileLayout) -> dict[str, 
                 x = MARGIN + col * CELL_W
                 role = roles[bit]
                 block["numbers"].append({"x": x + CELL_W // 2, "y": y + NUMBERS_H - 2, "text": bit})
-                label = role.label[:5]
+                label = role.label[:8]
                 block["cells"].append(
                     {
                         "bit": bit,
@@ -59,7 +59,7 @@ def svg_context(arch: Arch, before: FileLayout, after: FileLayout) -> dict[str, 
                         "h": CELL_H,
                         "fill": COLOURS[role.role],
                         "label": label,
-                        "size": 9 if len(label) <= 3 else 7,
+                        "size": 9 if len(label) <= 3 else 7 if len(label) <= 5 else 5.5,
                         "tx": x + CELL_W // 2,
                         "ty": y + NUMBERS_H + CELL_H // 2 + 3,
                     }
@@ -69,7 +69,7 @@ def svg_context(arch: Arch, before: FileLayout, after: FileLayout) -> dict[str, 
         y += TITLE_H
     legend = []
     for i, (kind, text) in enumerate(LEGEND.items()):
-        lx = MARGIN + (i % 3) * 280
+        lx = MARGIN + (i % 3) * 320
         ly = y + (i // 3) * 20
         legend.append(
             {"x": lx, "y": ly, "fill": COLOURS[kind], "text": text, "tx": lx + 20, "ty": ly + 11}
