@@ -1,0 +1,209 @@
+"""Every offset times every kept prot combination, enumerated with numpy on all cores.
+
+The offset space is cut into tasks for a process pool; each task walks its range in chunks small
+enough to stay in cache, and every step writes into buffers allocated once per task.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from toolkit.arch import Arch, Clause, Combine, FileLayout
+from toolkit.verify.records import Check, Counterexample, Outcome, Result
+
+CHUNK = 1 << 15  # offsets per step: a few 128-256 KiB buffers stay in L2
+TASK = 1 << 22  # offsets per pool task: enough work to hide the pickling
+MAX_BITS = 32  # above this the space is too large to enumerate
+
+Array = npt.NDArray[Any]  # uint32 or uint64, chosen by the PTE width
+Progress = Callable[[int, int], None]
+# (mask, equals) of a predicate clause; equals -1 means "any bit of mask set"
+Clauses = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """What a worker process needs of the arch and layout, as plain numbers."""
+
+    wide: bool  # 64-bit PTE
+    add: bool  # fields are added, not or-ed
+    set_mask: int
+    encode: tuple[tuple[int, int, int], ...]  # (src, mask, dst)
+    decode: tuple[tuple[int, int, int], ...]
+    prot: tuple[tuple[int, int], ...]  # (pgprot bit, PTE bit)
+    pgprots: tuple[int, ...]  # every combination of the kept bits
+    file: Clauses
+    none: Clauses
+    present: Clauses
+
+
+def _spec(arch: Arch, layout: FileLayout) -> Spec:
+    prots = tuple((p.src, p.dst) for p in layout.prot)
+    pgprots = tuple(
+        sum(1 << src for i, (src, _) in enumerate(prots) if combo >> i & 1)
+        for combo in range(1 << len(prots))
+    )
+
+    def clauses(found: tuple[Clause, ...]) -> Clauses:
+        return tuple((c.mask, -1 if c.equals is None else c.equals) for c in found)
+
+    return Spec(
+        wide=arch.pte_bits > 32,
+        add=layout.combine is Combine.ADD,
+        set_mask=layout.set_mask,
+        encode=tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.encode),
+        decode=tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.decode),
+        prot=prots,
+        pgprots=pgprots,
+        file=clauses(arch.file),
+        none=clauses(arch.none),
+        present=clauses(arch.present),
+    )
+
+
+def _fields(
+    spec_moves: tuple[tuple[int, int, int], ...], word: Array, out: Array, tmp: Array, add: bool
+) -> None:
+    """out (already holding the constant bits) gets every moved field of `word`, in place."""
+    for src, mask, dst in spec_moves:
+        np.right_shift(word, src, out=tmp)
+        np.bitwise_and(tmp, mask, out=tmp)
+        np.left_shift(tmp, dst, out=tmp)
+        if add:
+            np.add(out, tmp, out=out)
+        else:
+            np.bitwise_or(out, tmp, out=out)
+
+
+def _predicate(clauses: Clauses, pte: Array, tmp: Array, hit: npt.NDArray[np.bool_]) -> None:
+    """hit = whether the predicate holds for each PTE."""
+    hit.fill(False)
+    for mask, equals in clauses:
+        np.bitwise_and(pte, mask, out=tmp)
+        hit |= tmp != 0 if equals < 0 else tmp == equals
+
+
+def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str, int, int], ...]]:
+    """Check offsets start..stop-1 with every pgprot; the count and the first failure per check."""
+    dtype = np.uint64 if spec.wide else np.uint32
+    size = min(CHUNK, stop - start)
+    offsets = np.arange(start, start + size, dtype=dtype)
+    fields, pte, tmp, back = (np.empty(size, dtype=dtype) for _ in range(4))
+    hit = np.empty(size, dtype=np.bool_)
+    failures: dict[str, tuple[str, int, int]] = {}
+    done = 0
+
+    def note(check: Check, bad: npt.NDArray[np.bool_], n: int, pgprot: int) -> None:
+        if check.value not in failures and bad[:n].any():
+            index = int(np.argmax(bad[:n]))
+            failures[check.value] = (check.value, int(offsets[index]), pgprot)
+
+    at = start
+    while at < stop:
+        n = min(size, stop - at)
+        if at != start:
+            np.add(offsets, size, out=offsets)
+        fields.fill(spec.set_mask)
+        _fields(spec.encode, offsets, fields, tmp, spec.add)
+        for pgprot in spec.pgprots:
+            const = 0
+            for src, dst in spec.prot:
+                const |= (pgprot >> src & 1) << dst
+            np.bitwise_or(fields, const, out=pte)
+            back.fill(0)
+            _fields(spec.decode, pte, back, tmp, spec.add)
+            note(Check.PGOFF, back != offsets, n, pgprot)
+            if spec.prot:
+                back.fill(0)
+                for src, dst in spec.prot:
+                    np.right_shift(pte, dst, out=tmp)
+                    np.bitwise_and(tmp, 1, out=tmp)
+                    np.left_shift(tmp, src, out=tmp)
+                    np.bitwise_or(back, tmp, out=back)
+                note(Check.PGPROT, back != pgprot, n, pgprot)
+            _predicate(spec.file, pte, tmp, hit)
+            np.logical_not(hit, out=hit)
+            note(Check.FILE, hit, n, pgprot)
+            _predicate(spec.none, pte, tmp, hit)
+            note(Check.FILE, hit, n, pgprot)
+            _predicate(spec.present, pte, tmp, hit)
+            note(Check.PRESENT, hit, n, pgprot)
+            done += n
+        at += n
+    return done, tuple(failures.values())
+
+
+def _task(args: tuple[Spec, int, int]) -> tuple[int, tuple[tuple[str, int, int], ...]]:
+    return _run_range(*args)
+
+
+def _counterexample(
+    arch: Arch, layout: FileLayout, check: Check, pgoff: int, pgprot: int
+) -> Counterexample:
+    """The failure found by a worker, described with the Python encoder."""
+    pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
+    got = {
+        Check.PGOFF: f"pte_to_pgoff() gave {layout.pte_to_pgoff(pte):#x}",
+        Check.PGPROT: f"pte_to_pgprot() kept bits {layout.pte_to_pgprot(pte):#x}",
+        Check.FILE: f"pte_file() {arch.pte_file(pte)}, pte_none() {arch.pte_none(pte)}",
+        Check.PRESENT: "pte_present() is true",
+    }[check]
+    names = "|".join(p.name for p in layout.prot if pgprot >> p.src & 1)
+    return Counterexample(pgoff, pgprot, pte, got, names or ("none kept" if layout.prot else ""))
+
+
+def enumerate_layout(
+    arch: Arch,
+    layout: FileLayout,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[Result, float | None]:
+    """The exhaustive check of `layout` and its rate in encodings per second."""
+    if layout.max_bits > MAX_BITS:
+        return Result(
+            Check.EXHAUSTIVE, Outcome.SKIPPED, f"{layout.max_bits} offset bits > {MAX_BITS}"
+        ), None
+    spec = _spec(arch, layout)
+    total = 1 << layout.max_bits
+    tasks = [(spec, start, min(start + TASK, total)) for start in range(0, total, TASK)]
+    workers = workers or os.cpu_count() or 1
+    began = time.perf_counter()
+    checked = 0
+    found: dict[str, tuple[str, int, int]] = {}
+    outputs: Iterator[tuple[int, tuple[tuple[str, int, int], ...]]]
+    if workers == 1 or len(tasks) == 1:
+        outputs = map(_task, tasks)
+        pool = None
+    else:
+        pool = multiprocessing.get_context("fork").Pool(min(workers, len(tasks)))
+        outputs = pool.imap_unordered(_task, tasks)
+    try:
+        for count, failures in outputs:
+            checked += count
+            for failure in failures:
+                # tasks finish in any order: keep the lowest offset so the answer is stable
+                if failure[0] not in found or failure[1] < found[failure[0]][1]:
+                    found[failure[0]] = failure
+            if progress is not None:
+                progress(checked, total * len(spec.pgprots))
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    seconds = time.perf_counter() - began
+    rate = checked / seconds if seconds > 0 else None
+    if not found:
+        return Result(Check.EXHAUSTIVE, Outcome.PASSED, f"{checked} encodings"), rate
+    name, pgoff, pgprot = min(found.values(), key=lambda f: [c.value for c in Check].index(f[0]))
+    example = _counterexample(arch, layout, Check(name), pgoff, pgprot)
+    detail = f"{name} fails; {checked} encodings"
+    return Result(Check.EXHAUSTIVE, Outcome.FAILED, detail, example), rate
