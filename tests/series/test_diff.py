@@ -148,3 +148,42 @@ def test_paths_escaping_the_tree(tmp_path: Path, text: str, line: int) -> None:
         read_series(path)
     assert str(info.value).startswith(f"{path}:{line}: ")
     assert isinstance(info.value, ToolkitError)
+
+
+@pytest.mark.parametrize(
+    ("credit", "authors"),
+    [
+        ("Original patch by Ann Example; our text.", ("Ann Example",)),
+        ("Original patch by Ann Example and Bo Sample; ours.", ("Ann Example", "Bo Sample")),
+        ("Original patch by A One, B Two and C Three.", ("A One", "B Two", "C Three")),
+    ],
+)
+def test_credit_line_names_original_authors(
+    tmp_path: Path, credit: str, authors: tuple[str, ...]
+) -> None:
+    """Without an in-body From:, an `Original patch by` line gives the original authors."""
+    patch = read_series(_write(tmp_path, f"Subject: x\n\n{credit}\n\n{GOOD}")).patches[0]
+    assert patch.body_from == authors
+    assert credit in patch.description
+
+
+def test_in_body_from_wins_over_credit_line(tmp_path: Path) -> None:
+    """In-body From: lines are the authors when present, as b4 reads them."""
+    text = f"Subject: x\n\nFrom: Ann <a@example.invalid>\n\nOriginal patch by Bo.\n\n{GOOD}"
+    patch = read_series(_write(tmp_path, text)).patches[0]
+    assert patch.body_from == ("Ann <a@example.invalid>",)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("a/mm/toy.c", "b/mm/toy.c"),
+        ("linux-2.6.git~rfp-arch-uml/mm/toy.c", "linux-2.6.git-paolo/mm/toy.c"),
+        ("linux-2.6.git/mm/toy.c~rfp-arch-uml", "linux-2.6.git/mm/toy.c"),
+    ],
+)
+def test_p1_prefix_forms(tmp_path: Path, old: str, new: str) -> None:
+    """`a/` `b/`, quilt's `tree~name/` and `file~name` forms all strip to the same path."""
+    text = GOOD.replace("--- a/mm/toy.c", f"--- {old}").replace("+++ b/mm/toy.c", f"+++ {new}")
+    diff = read_series(_write(tmp_path, text)).patches[0].files[0]
+    assert (diff.path, diff.old_path, diff.kind) == ("mm/toy.c", None, ChangeKind.MODIFIED)

@@ -28,6 +28,10 @@ _DIFFSTAT_SUM = re.compile(r"^ \d+ files? changed")
 _BODY_FROM = re.compile(r"^From: *(.+)$")
 # >From , >>From ...   (mboxrd quoting, undone by removing one `>`)
 _QUOTED = re.compile(r"^>(>*From )")
+# Original patch by Ingo Molnar and Paolo 'Blaisorblade' Giarrusso; this text is ...
+# (how the bundled re-creation credits the original authors, having no in-body From:)
+_CREDIT = re.compile(r"^Original patch by (.+?)(?:;|\.$|$)")
+_AND = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 # commit 1f0e2a...   (git log -p)
 _COMMIT = re.compile(r"^commit [0-9a-f]{7,40}\b")
 
@@ -87,13 +91,15 @@ def read_patch(
         raise PatchError("no diff found in the patch", path, first_line)
     pre = lines[: diff.start]
     headers, body = _split_headers(pre)
-    get = _getter(headers)
+    get = _Get(headers)
     git_log = envelope is not None and bool(_COMMIT.match(envelope))
     if git_log:
         body = [b[4:] if b.startswith("    ") else b for b in body]
     desc_subject, body = _desc_block(body)
     top, diffstat = _split_diffstat(body)
     body_from = tuple(m.group(1).strip() for m in map(_BODY_FROM.match, top) if m)
+    if not body_from:
+        body_from = _credited(top)
     description = [t for t in top if not _BODY_FROM.match(t)]
     if mbox_quoted:
         description = [_QUOTED.sub(r"\1", d) for d in description]
@@ -148,10 +154,6 @@ def _split_headers(pre: Sequence[str]) -> tuple[Message | None, list[str]]:
     return headers, list(pre[end + 1 :])
 
 
-def _getter(headers: Message | None) -> _Get:
-    return _Get(headers)
-
-
 class _Get:
     """Header values decoded from RFC 2047 and unfolded; "" when absent or unreadable."""
 
@@ -170,6 +172,15 @@ class _Get:
         except (HeaderParseError, UnicodeError, LookupError, ValueError):
             text = raw
         return " ".join(text.split())
+
+
+def _credited(lines: list[str]) -> tuple[str, ...]:
+    """The authors named by an `Original patch by A and B;` line, if there is one."""
+    for line in lines:
+        match = _CREDIT.match(line)
+        if match:
+            return tuple(name.strip() for name in _AND.split(match.group(1)) if name.strip())
+    return ()
 
 
 def _desc_block(body: list[str]) -> tuple[str, list[str]]:

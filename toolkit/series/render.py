@@ -138,9 +138,9 @@ def to_mbox(series: Series, *, cover: bool = True) -> bytes:
 
 
 def _author(patch: Patch) -> str:
-    """The first in-body author if there is one, else the sender; the name only."""
-    who = patch.body_from[0] if patch.body_from else patch.author
-    return who.split("<", 1)[0].strip().strip('"') or who
+    """The in-body (original) authors if there are any, else the sender; names only."""
+    names = [who.split("<", 1)[0].strip().strip('"') or who for who in patch.body_from]
+    return ", ".join(names) or patch.author.split("<", 1)[0].strip().strip('"') or patch.author
 
 
 def table(series: Series) -> str:
