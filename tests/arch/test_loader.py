@@ -192,3 +192,22 @@ def test_toml_syntax_error(tmp_path: Path) -> None:
     with pytest.raises(ArchDataError, match="not valid TOML") as caught:
         load_arch("i386", folder)
     assert caught.value.line == _line(I386, "pte_bits = 32")
+
+
+@pytest.mark.parametrize("name", arch_names())
+def test_pgprot_allows_what_was_asked(name: str) -> None:
+    """The pgprot of PROT_* p grants p; PROT_NONE grants nothing where the MMU tells it apart."""
+    arch = load_arch(name)
+    for prot in range(8):
+        assert arch.pgprot_allows(arch.pgprot(prot)) & prot == prot
+    others = [arch.pgprot(p) for p in range(1, 8)]
+    if arch.pgprot(PROT_NONE) not in others:
+        assert arch.pgprot_allows(arch.pgprot(PROT_NONE)) == 0
+
+
+def test_pgprot_allows_ignores_accessed_and_dirty() -> None:
+    """Bits set by the MMU (ACCESSED, DIRTY) do not change the rights granted."""
+    i386 = load_arch("i386")
+    rw = i386.pgprot(PROT_READ | PROT_WRITE)
+    assert i386.pgprot_allows(rw | i386.mask("DIRTY")) == i386.pgprot_allows(rw) == 7
+    assert i386.pgprot_allows(i386.pgprot(PROT_READ) & ~i386.mask("ACCESSED")) == 5

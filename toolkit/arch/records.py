@@ -220,10 +220,17 @@ class Arch:
         return self.prot_map[prot & 7]
 
     def pgprot_allows(self, pgprot: int) -> int:
-        """The PROT_* rights granted by `pgprot`: every right whose map entry it covers."""
+        """The PROT_* rights `pgprot` grants: those of every map entry it matches.
+
+        Only the bits that tell map entries apart are compared, so ACCESSED or DIRTY do not
+        matter, and an inverted bit (arm26's READONLY) counts as much as a set one.
+        """
+        significant = 0
+        for value in self.prot_map:
+            significant |= value ^ self.prot_map[0]
         allowed = 0
         for prot in range(1, 8):
-            if self.prot_map[prot] & ~pgprot == 0:
+            if (self.prot_map[prot] ^ pgprot) & significant == 0:
                 allowed |= prot
         return allowed
 
