@@ -144,3 +144,15 @@ def test_directory_of_patches_without_series(tmp_path: Path) -> None:
     series = read_series(tmp_path)
     assert series.kind is SourceKind.DIRECTORY
     assert [p.files[0].path for p in series.patches] == ["mm/toy.c", "include/toy.h"]
+
+
+def test_symlink_out_of_the_directory_is_refused(tmp_path: Path) -> None:
+    """A series entry that is a symlink leading outside the directory is never followed."""
+    quilt = _copy(tmp_path)
+    outside = tmp_path / "outside.patch"
+    outside.write_bytes((QUILT / "toy-add-flag.patch").read_bytes())
+    (quilt / "link.patch").symlink_to(outside)
+    (quilt / "series").write_text("link.patch\n")
+    with pytest.raises(UnsafePathError) as info:
+        read_series(quilt)
+    assert str(info.value).startswith(f"{quilt / 'series'}:1: ")
