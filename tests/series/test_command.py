@@ -19,7 +19,8 @@ Capture = pytest.CaptureFixture[str]
 def test_text_table(capsys: Capture) -> None:
     """The table has a header, one row per patch with number, subject, author, files and +/-."""
     assert main(["series", str(QUILT)]) == 0
-    out = capsys.readouterr().out.splitlines()
+    cover, *out = capsys.readouterr().out.splitlines()
+    assert cover == "cover: toy: three small changes for the reader tests"
     assert out[0].split() == ["#", "subject", "author", "files", "+/-"]
     series = read_series(QUILT)
     for line, patch in zip(out[1:], series.patches, strict=False):

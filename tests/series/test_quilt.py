@@ -86,7 +86,16 @@ def test_quilt_round_trip_bytes() -> None:
     for name, patch in zip(NAMES, series.patches, strict=True):
         assert render_patch(patch) == (QUILT / f"{name}.patch").read_bytes()
     joined = b"".join((QUILT / f"{n}.patch").read_bytes() for n in NAMES)
-    assert render(series) == joined
+    assert render(series) == (QUILT / "00-cover.txt").read_bytes() + joined
+
+
+def test_quilt_cover_letter() -> None:
+    """`00-cover.txt` beside the series file is the cover letter, not a patch."""
+    series = read_series(QUILT)
+    assert series.cover is not None
+    assert series.cover.subject.counter == 0
+    assert series.cover.subject.text == "toy: three small changes for the reader tests"
+    assert series.cover.description.startswith("A cover letter kept beside")
 
 
 def _copy(tmp_path: Path) -> Path:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from toolkit.errors import MissingInputError, SeriesError, UnsafePathError
 
+# The cover letter kept beside a quilt series (quilt itself has none; patches/ keeps one here).
+COVER = "00-cover.txt"
 # rfp-arch-uml.patch -p1   # a comment
 _OPTION_P = re.compile(r"^-p(\d+)$")
 

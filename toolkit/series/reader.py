@@ -102,6 +102,11 @@ def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Pat
 
 
 def _from_quilt(directory: Path) -> Iterator[Patch]:
+    cover = directory / quilt.COVER
+    if cover.is_file():
+        yield read_patch(
+            decode(cover.read_bytes(), str(cover)), path=str(cover), require_diff=False
+        )
     for entry in quilt.entries(directory):
         yield _from_file(entry.file, entry.name, entry.strip)
 
