@@ -202,12 +202,57 @@ def cmd_decode(args: argparse.Namespace) -> int:
 
 def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: Parent) -> None:
     p = sub.add_parser("verify", parents=[common], help="prove every encoding round-trips")
+    p.add_argument("arches", nargs="*", metavar="ARCH")
+    p.add_argument("--all", action="store_true", help="every arch in archs/ (the default)")
+    p.add_argument(
+        "--layout",
+        action="append",
+        choices=("legacy", "2005", "solver"),
+        help="only this layout (repeatable; default all three)",
+    )
+    p.add_argument(
+        "--exhaustive",
+        action="store_true",
+        help="also enumerate every offset and kept prot (encodings of at most 32 offset bits)",
+    )
+    p.add_argument("--no-c", action="store_true", help="skip compiling the macros with gcc")
+    p.add_argument("--series", metavar="PATH", help="check the file-PTE macros a series leaves")
+    p.add_argument("--headers", metavar="DIR", help="check the macros of a kernel include tree")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--strict", action="store_true", help="exit 1 on findings in legacy or third-party code"
+    )
     p.set_defaults(func=cmd_verify)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Prove and test the file-PTE encodings."""
-    return _not_implemented(args)
+    from toolkit.verify.progress import progress_bars
+    from toolkit.verify.render import format_json, format_table
+    from toolkit.verify.run import exit_status, select, verify_arches
+
+    names = select(tuple(args.arches), args.all)
+    with progress_bars() as bars:
+        if args.series or args.headers:
+            from toolkit.verify.thirdparty import verify_headers, verify_series
+
+            if args.series:
+                reports = verify_series(_existing(args.series), names, args.exhaustive)
+            else:
+                reports = verify_headers(_existing(args.headers), names, args.exhaustive)
+            skipped: tuple[str, ...] = ()
+        else:
+            kinds = tuple(args.layout or ("legacy", "2005", "solver"))
+            reports, skipped = verify_arches(
+                names,
+                kinds,
+                compiled=not args.no_c,
+                exhaustive=args.exhaustive,
+                progress=bars if args.exhaustive else None,
+            )
+    render = format_json if args.format == "json" else format_table
+    print(render(reports, skipped))
+    return exit_status(reports, args.strict)
 
 
 # -- model -----------------------------------------------------------------

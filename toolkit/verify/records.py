@@ -19,6 +19,8 @@ class Check(Enum):
 
 
 CHECKS = tuple(Check)
+# A fact of the arch's swap entries: no file-PTE layout changes it, so a failure is an arch finding.
+ARCH_CHECKS = (Check.SWAP,)
 
 
 class Outcome(Enum):
@@ -103,3 +105,18 @@ class Report:
     def ok(self) -> bool:
         """Whether no check found a defect."""
         return all(r.outcome.ok for r in self.results)
+
+    @property
+    def layout_ok(self) -> bool:
+        """Whether no check of the encoding itself (the arch's swap entries aside) failed."""
+        return all(r.outcome.ok for r in self.results if r.check not in ARCH_CHECKS)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a toolkit-generated encoding failed: a toolkit bug, never a finding."""
+        return self.source.generated and not self.layout_ok
+
+    @property
+    def finding(self) -> bool:
+        """Whether a defect was found in legacy, 2005, third-party encodings or arch facts."""
+        return not self.ok and not self.failed

@@ -65,6 +65,8 @@ def _value(model: z3.ModelRef, term: BitVec) -> int:
 
 
 def _prot_names(layout: FileLayout, pgprot: int) -> str:
+    if not layout.prot:
+        return ""
     return "|".join(p.name for p in layout.prot if pgprot >> p.src & 1) or "none kept"
 
 
