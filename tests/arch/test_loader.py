@@ -18,10 +18,12 @@ ENCODE = "encode = [{ from = 0, width = 5, to = 1 }, { from = 5, width = 24, to 
 # The i386 2-level pgoff_to_pte()/pte_to_pgoff() of 2.6.13, written out here from the header's
 # formula (not from the arch data): offset bits 0-4 at PTE bits 1-5, the rest from bit 8, FILE 0x40.
 def kernel_pgoff_to_pte(off: int) -> int:
+    """pgoff_to_pte() of 2.6.13 i386 2-level, on a 32-bit word."""
     return (((off & 0x1F) << 1) + ((off >> 5) << 8) + 0x40) & 0xFFFFFFFF
 
 
 def kernel_pte_to_pgoff(pte: int) -> int:
+    """pte_to_pgoff() of 2.6.13 i386 2-level."""
     return ((pte >> 1) & 0x1F) + ((pte >> 8) << 5)
 
 
@@ -88,12 +90,14 @@ def test_unknown_arch() -> None:
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> Path:
+    """A folder holding i386.toml with `old` replaced by `new`."""
     assert old in I386
     (tmp_path / "i386.toml").write_text(I386.replace(old, new, 1))
     return tmp_path
 
 
 def _line(text: str, needle: str) -> int:
+    """The first line number of `text` containing `needle`."""
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 

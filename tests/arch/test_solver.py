@@ -29,8 +29,8 @@ def file_pte_ok(arch: Arch, layout: FileLayout, pgoff: int, prot: int) -> bool:
     pgprot = arch.pgprot(prot)
     pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
     return (
-        arch.pte_file(pte)
-        and not arch.pte_present(pte)
+        layout.pte_file(pte)
+        and not layout.pte_present(pte)
         and not arch.pte_none(pte)
         and layout.pte_to_pgoff(pte) == pgoff
         and layout.pte_to_pgprot(pte) == pgprot & layout.prot_mask

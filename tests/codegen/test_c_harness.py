@@ -69,4 +69,4 @@ def test_generated_c_matches_python(name: str, tmp_path: Path) -> None:
             pgoff, pgprot, is_file = (int(v, 16) for v in line.split())
             assert pgoff == layout.pte_to_pgoff(pte), (kind, hex(pte))
             assert pgprot == layout.pte_to_pgprot(pte), (kind, hex(pte))
-            assert bool(is_file) == arch.pte_file(pte), (kind, hex(pte))
+            assert bool(is_file) == layout.pte_file(pte), (kind, hex(pte))

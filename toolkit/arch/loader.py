@@ -32,7 +32,7 @@ TOP_REQUIRED = ("name", "title", "headers", "pte_bits", "page_shift", "pfn_shift
 TOP_TABLES = ("bits", "predicates", "prot", "swap", "layout")
 TOP_OPTIONAL = ("long_bits",)
 LAYOUT_REQUIRED = ("max_bits", "encode", "set", "decode")
-LAYOUT_OPTIONAL = ("combine", "prot", "note")
+LAYOUT_OPTIONAL = ("combine", "prot", "note", "pte_file", "pte_present")
 PREDICATES = ("pte_present", "pte_file", "pte_none")
 # A TOML table header, `[layout.2005]`, or a `key =` line.
 _HEADER = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
@@ -361,6 +361,13 @@ def _layout(
     if set_mask & reserved:
         raise r.fail(f"{key}.set", f"bits {_span(set_mask & reserved)} are reserved")
     note = r.string(data, "note", key) if "note" in data else ""
+    # A hand port may redefine the predicates (ppc moves _PAGE_FILE); legacy is the arch's own.
+    predicates = {"pte_file": arch.file, "pte_present": arch.present}
+    for name in predicates:
+        if name in data:
+            if kind == "legacy":
+                raise r.fail(f"{key}.{name}", "the legacy encoding uses the arch's predicates")
+            predicates[name] = _clauses(r, data[name], f"{key}.{name}", names_mask, arch.pte_bits)
     prot_mask = sum(1 << p.src for p in prot)
     return FileLayout(
         arch=arch.name,
@@ -376,6 +383,8 @@ def _layout(
         combine=Combine(combine_name),
         prot=prot,
         note=note,
+        file_clauses=predicates["pte_file"],
+        present_clauses=predicates["pte_present"],
     )
 
 

@@ -113,6 +113,9 @@ class FileLayout:
     prot: tuple[ProtMove, ...] = ()
     note: str = ""
     explanation: tuple[str, ...] = ()  # one line per PTE bit (solver layouts)
+    # pte_file()/pte_present() under this layout: the arch's, or a hand port's redefinition
+    file_clauses: tuple[Clause, ...] = ()
+    present_clauses: tuple[Clause, ...] = ()
     _enc: tuple[tuple[int, int, int], ...] = field(init=False, repr=False, compare=False)
     _dec: tuple[tuple[int, int, int], ...] = field(init=False, repr=False, compare=False)
     _penc: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
@@ -148,6 +151,14 @@ class FileLayout:
             for src, mask, dst in self._dec:
                 pgoff |= (pte >> src & mask) << dst
         return pgoff
+
+    def pte_file(self, pte: int) -> bool:
+        """Whether pte_file() holds, as this layout defines it."""
+        return any(c.holds(pte) for c in self.file_clauses)
+
+    def pte_present(self, pte: int) -> bool:
+        """Whether pte_present() holds, as this layout defines it."""
+        return any(c.holds(pte) for c in self.present_clauses)
 
     def pte_to_pgprot(self, pte: int) -> int:
         """The kept arch pgprot bits a file PTE holds, back at their pgprot positions."""

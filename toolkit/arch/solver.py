@@ -100,6 +100,8 @@ def solve(arch: Arch) -> FileLayout:
         combine=Combine.OR,
         prot=tuple(prot),
         note="computed by the layout solver",
+        file_clauses=arch.file,
+        present_clauses=arch.present,
         explanation=tuple(f"bit {bit:2d} {why[bit]}" for bit in range(arch.pte_bits)),
     )
     _check(arch, layout)
@@ -116,6 +118,36 @@ def _runs(bits: list[int]) -> tuple[Move, ...]:
         else:
             moves.append(Move(i, 1, bit))
     return tuple(moves)
+
+
+def problems(arch: Arch, layout: FileLayout) -> tuple[str, ...]:
+    """What is wrong with `layout` by its own predicates: at most one line per kind.
+
+    Checked on offsets 0, 1, each single bit and all ones, under every PROT_* value: each file
+    PTE must be pte_file(), not pte_present(), not pte_none(), and give back its offset and
+    its kept protection bits.
+    """
+    top = (1 << layout.max_bits) - 1
+    found: dict[str, str] = {}
+    for prot in range(8):
+        pgprot = arch.pgprot(prot)
+        for pgoff in (0, 1, top, *(1 << b for b in range(layout.max_bits))):
+            pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
+            checks = (
+                ("not pte_file()", not layout.pte_file(pte)),
+                ("pte_present()", layout.pte_present(pte)),
+                ("pte_none()", arch.pte_none(pte)),
+                (
+                    f"read back as pgoff {layout.pte_to_pgoff(pte):#x}",
+                    layout.pte_to_pgoff(pte) != pgoff,
+                ),
+                ("loses its protection", layout.pte_to_pgprot(pte) != pgprot & layout.prot_mask),
+            )
+            for what, bad in checks:
+                kind = what.split(" as ")[0]
+                if bad and kind not in found:
+                    found[kind] = f"pgoff {pgoff:#x} prot {PROT_KEYS[prot]} -> {pte:#x} is {what}"
+    return tuple(found.values())
 
 
 def _check(arch: Arch, layout: FileLayout) -> None:

@@ -85,7 +85,7 @@ def header_context(
                 "mask": literal(arch, c.mask),
                 "equals": None if c.equals is None else literal(arch, c.equals),
             }
-            for c in arch.file
+            for c in layout.file_clauses
         ],
         "decode": _moves(arch, "pte_val(pte)", layout.decode),
         "encode": encode,
