@@ -38,8 +38,6 @@ def boot(options: Options, archs_dir: Path | None = None) -> Kernel:
     # Patch 01 is the arch half of the series: without it file PTEs hold the offset only.
     layout = arch.layout("solver" if 1 in options.patches else "legacy")
     pgtable = Pgtable(arch, layout)
-    if not pgtable.pte_none(0):
-        raise AssertionError(f"BUG_ON: {arch.name}: a zero PTE is not pte_none()")
     return Kernel(
         options=options,
         arch=arch,

@@ -167,7 +167,7 @@ class System:
             return
         pt = self.kernel.pgtable
         pte = pte_read(self._mm(pid), addr)
-        if pte and pt.pte_kind(pte) == "present":
+        if pt.pte_kind(pte) == "present":
             shrink_page(self.kernel, pt.pte_pfn(pte))
 
     # -- user accesses -------------------------------------------------------
@@ -181,7 +181,7 @@ class System:
         for _ in range(MAX_FAULTS):
             pte = pte_read(mm, addr)
             error = code
-            if pte and pt.pte_kind(pte) == "present":
+            if pt.pte_kind(pte) == "present":
                 rights = pt.pte_prot(pte)
                 if rights & want:
                     return pt.pte_pfn(pte)

@@ -34,19 +34,19 @@ def zap_pte(mm: mm_struct, vma: vm_area_struct, addr: int, table: array[int], in
     """Model of zap_pte() in mm/fremap.c: drop whatever the PTE held before a remap."""
     pt = mm.kernel.pgtable
     pte = table[index]
-    if not pte:
+    if pte == pt.PTE_NONE:
         return
     kind = pt.pte_kind(pte)
     if kind == "present":
         page_remove_rmap(mm, pt.pte_pfn(pte))
     elif kind == "swap":
         swap_free(mm.kernel.swap, pt.pte_to_swp_entry(pte)[1])
-    table[index] = 0
+    table[index] = pt.PTE_NONE
 
 
 def _private_refuses(mm: mm_struct, vma: vm_area_struct, pte: int) -> bool:
     """Patch 16: a private VMA's present or swapped PTE may hold a COW copy: never overwrite."""
-    if not mm.kernel.P[16] or vma.vm_flags & VM_SHARED or not pte:
+    if not mm.kernel.P[16] or vma.vm_flags & VM_SHARED:
         return False
     return mm.kernel.pgtable.pte_kind(pte) in ("present", "swap")
 
@@ -85,7 +85,7 @@ def install_file_pte(mm: mm_struct, vma: vm_area_struct, addr: int, pgoff: int, 
             zap_pte(mm, vma, addr, table, index)
         return 0
     # Patch 12, its first version: only an empty PTE stays empty.
-    if kernel.P[12] and uniform_linear and not pte:
+    if kernel.P[12] and uniform_linear and pte == pt.PTE_NONE:
         return 0
     zap_pte(mm, vma, addr, table, index)
     if not kernel.P[2]:

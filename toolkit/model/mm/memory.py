@@ -39,16 +39,16 @@ def pte_alloc_map(mm: mm_struct, address: int) -> tuple[array[int], int]:
     key = address >> pt.PMD_SHIFT
     table = mm.pgd.get(key)
     if table is None:
-        table = mm.pgd[key] = array(pt.pte_typecode, bytes(PTRS_PER_PTE * 8))[:PTRS_PER_PTE]
+        table = mm.pgd[key] = array(pt.pte_typecode, (pt.PTE_NONE,)) * PTRS_PER_PTE
     return table, (address >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
 
 
 def pte_read(mm: mm_struct, address: int) -> int:
-    """The PTE word mapping `address`, 0 where no table exists (pte_offset_map without alloc)."""
+    """The PTE word mapping `address`, pte_none where no table exists (no allocation)."""
     pt = mm.kernel.pgtable
     table = mm.pgd.get(address >> pt.PMD_SHIFT)
     if table is None:
-        return 0
+        return pt.PTE_NONE
     return table[(address >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)]
 
 
@@ -154,7 +154,7 @@ def do_file_page(
     pt = kernel.pgtable
     entry = table[index]
     if write_access and not vma.vm_flags & VM_SHARED:
-        table[index] = 0
+        table[index] = pt.PTE_NONE
         return do_no_page(mm, vma, address, write_access, table, index)
     pgoff = pt.pte_to_pgoff(entry)
     prot = vma.vm_page_prot
@@ -242,15 +242,19 @@ def zap_pte_range(vma: vm_area_struct, address: int, end: int, details: zap_deta
         # Patch 18: truncation and MADV_DONTNEED keep a non-uniform VMA's protections too.
         if save_vma is None and kernel.P[18] and vma.vm_flags & VM_NONUNIFORM:
             save_vma = vma
+    fill_prot_none = details is not None and details.prot_none_ptes
     addr = address
     while addr < end:
-        table = mm.pgd.get(addr >> pt.PMD_SHIFT)
-        if table is None:
-            addr = ((addr >> pt.PMD_SHIFT) + 1) << pt.PMD_SHIFT
-            continue
-        index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
+        if fill_prot_none:
+            table, index = pte_alloc_map(mm, addr)
+        else:
+            table = mm.pgd.get(addr >> pt.PMD_SHIFT)
+            if table is None:
+                addr = ((addr >> pt.PMD_SHIFT) + 1) << pt.PMD_SHIFT
+                continue
+            index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
         pte = table[index]
-        if pte:
+        if pte != pt.PTE_NONE or fill_prot_none:
             _zap_one(vma, addr, table, index, pte, details, save_vma)
         addr += page_size
 
@@ -270,7 +274,7 @@ def _zap_one(
     pt = kernel.pgtable
     mem = kernel.mem
     kind = pt.pte_kind(pte)
-    replacement = 0
+    replacement = pt.PTE_NONE
     if details is not None and details.prot_none_ptes:
         # Patch 15: leave a PROT_NONE file PTE for the remapped offset.
         pgoff = details.prot_none_pgoff + ((addr - vma.vm_start) >> pt.PAGE_SHIFT)
@@ -285,7 +289,7 @@ def _zap_one(
                 idx = page_alloc.page_index(mem, pfn)
                 if idx < details.first_index or idx > details.last_index:
                     return
-        if save_vma is not None and mapping is not None and not replacement:
+        if save_vma is not None and mapping is not None and replacement == pt.PTE_NONE:
             idx = page_alloc.page_index(mem, pfn)
             prot = pt.pte_prot(pte)
             if kernel.P[2]:
@@ -380,7 +384,7 @@ def copy_page_range(dst_mm: mm_struct, src_mm: mm_struct, vma: vm_area_struct) -
             continue
         index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
         pte = table[index]
-        if pte:
+        if pte != pt.PTE_NONE:
             kind = pt.pte_kind(pte)
             if kind == "swap":
                 swap_duplicate(kernel.swap, pt.pte_to_swp_entry(pte)[1])

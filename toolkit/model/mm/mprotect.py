@@ -27,7 +27,7 @@ def change_protection(vma: vm_area_struct, addr: int, end: int, newprot: int) ->
             continue
         index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
         pte = table[index]
-        if pte and pt.pte_kind(pte) == "present":
+        if pte != pt.PTE_NONE and pt.pte_kind(pte) == "present":
             table[index] = pt.mk_pte(pt.pte_pfn(pte), newprot)
         addr += pt.PAGE_SIZE
 
@@ -81,6 +81,7 @@ def sys_mprotect(mm: mm_struct, start: int, length: int, prot: int) -> int:
         nstart = tmp
         if nstart >= end:
             return 0
+        # The VMA just changed may have merged with the next one, which then starts before.
         vma = find_vma(mm, nstart)
-        if vma is None or vma.vm_start != nstart:
+        if vma is None or vma.vm_start > nstart:
             return -errno.ENOMEM

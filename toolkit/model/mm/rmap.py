@@ -41,7 +41,7 @@ def try_to_unmap_one(
         mm.rss -= 1
         return
     prot = pt.pte_prot(pte)
-    replacement = 0
+    replacement = pt.PTE_NONE
     # Patch 17: a linear non-uniform VMA keeps the page's own protection in a file PTE.
     if kernel.P[17] and save_nonuniform_pte(prot, vma):
         replacement = pt.pgoff_prot_to_pte(page_alloc.page_index(mem, pfn), prot)
@@ -63,7 +63,7 @@ def try_to_unmap_cluster(vma: vm_area_struct, address: int, table: array[int], i
         save = save_nonlinear_pte(prot, idx, vma, address)
     else:
         save = idx != linear_page_index(vma, address)
-    table[index] = pt.pgoff_prot_to_pte(idx, prot) if save else 0
+    table[index] = pt.pgoff_prot_to_pte(idx, prot) if save else pt.PTE_NONE
     mm.rss -= 1
 
 
@@ -92,7 +92,11 @@ def _walk_present(vma: vm_area_struct, pfn: int | None) -> list[tuple[int, array
             continue
         index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
         pte = table[index]
-        if pte and pt.pte_kind(pte) == "present" and (pfn is None or pt.pte_pfn(pte) == pfn):
+        if (
+            pte != pt.PTE_NONE
+            and pt.pte_kind(pte) == "present"
+            and (pfn is None or pt.pte_pfn(pte) == pfn)
+        ):
             found.append((addr, table, index))
         addr += pt.PAGE_SIZE
     return found

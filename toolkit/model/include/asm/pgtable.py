@@ -34,7 +34,6 @@ class Pgtable:
         self.pte_present = arch.pte_present
         self.pte_file = arch.pte_file
         self.pte_none = arch.pte_none
-        self.pte_pfn = arch.pte_pfn
         self.swp_entry_to_pte = arch.swp_entry_to_pte
         self.pte_to_swp_entry = arch.pte_to_swp_entry
         self.pte_to_pgoff = layout.pte_to_pgoff
@@ -57,6 +56,19 @@ class Pgtable:
         self._restored = restored
         self._kept_mask = layout.prot_mask
         self.max_pfn = self._max_pfn()
+        # What pte_clear() writes: the value pte_none() compares with (0 on most arches).
+        self.PTE_NONE = self._none_value()
+        if not self.pte_none(self.PTE_NONE):
+            raise AssertionError(f"BUG_ON: {arch.name}: no PTE value is pte_none()")
+
+    def _none_value(self) -> int:
+        """The empty PTE: 0, or the constant an arch's pte_none() compares with."""
+        if self.pte_none(0):
+            return 0
+        for clause in self.arch.none:
+            if clause.equals is not None:
+                return clause.equals
+        return 0
 
     def _max_pfn(self) -> int:
         """The largest page frame number whose present PTE touches no protection bit."""
@@ -65,6 +77,10 @@ class Pgtable:
         if above:
             top = min(top, (above & -above).bit_length() - 1)
         return (1 << (top - self.arch.pfn_shift)) - 1
+
+    def pte_pfn(self, pte: int) -> int:
+        """Model of pte_pfn(); frames stay below max_pfn, so the protection bits never mix in."""
+        return (pte >> self.arch.pfn_shift) & self.max_pfn
 
     def normalize(self, prot: int) -> int:
         """The PROT_* rights the MMU grants for a PROT_* request (the model's pgprot_t)."""
@@ -92,7 +108,7 @@ class Pgtable:
 
     def pte_kind(self, pte: int) -> str:
         """Which of none, present, file or swap a PTE is, tested in the kernel's order."""
-        if pte == 0 or self.pte_none(pte):
+        if pte == self.PTE_NONE or self.pte_none(pte):
             return "none"
         if self.pte_present(pte):
             return "present"
