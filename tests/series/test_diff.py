@@ -110,6 +110,15 @@ def test_bad_diffs_name_file_and_line(
     assert words in info.value.message
 
 
+@pytest.mark.parametrize("signature", ["-- \n", "--\n"])
+def test_signature_after_the_diff(tmp_path: Path, signature: str) -> None:
+    """A mail signature after the last hunk is trailer text, with or without its space."""
+    text = GOOD + signature + "2.39.5\n"
+    patch = read_series(_write(tmp_path, text)).patches[0]
+    assert patch.trailer == signature + "2.39.5\n"
+    assert len(patch.files[0].hunks[0].lines) == 4
+
+
 def test_empty_file(tmp_path: Path) -> None:
     """An empty patch file is a PatchError at its first line."""
     path = _write(tmp_path, "")

@@ -163,6 +163,28 @@ def test_unknown_charset_part(tmp_path: Path) -> None:
     assert "undecodable mail part" in info.value.message
 
 
+def test_unknown_charset_of_a_plain_mail(tmp_path: Path) -> None:
+    """A plain mail in an unknown charset is refused at its first line in the mbox."""
+    path = tmp_path / "plain-charset.mbox"
+    good = _mail("", "x\n")
+    path.write_bytes(good + b"\n" + _mail("Content-Type: text/plain; charset=x-nope\n", "x\n"))
+    with pytest.raises(PatchError) as info:
+        read_series(path)
+    assert str(info.value).startswith(f"{path}:8: unknown charset")
+
+
+def test_latin1_mail_warns_at_its_mbox_line(tmp_path: Path) -> None:
+    """A mail that claims UTF-8 but is latin-1 is read, with a warning at the mbox line."""
+    path = tmp_path / "latin1.mbox"
+    body = "desc caf\u00e9\n---\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n".encode("latin-1")
+    path.write_bytes(
+        _mail("Content-Type: text/plain; charset=utf-8\n", "").rstrip(b"\n") + b"\n\n" + body
+    )
+    series = read_series(path)
+    assert series.patches[0].description == "desc café"
+    assert series.warnings == (f"{path}:6: not valid utf-8; read as latin-1",)
+
+
 def test_bad_hunk_in_mail_names_mbox_line(tmp_path: Path) -> None:
     """A hunk error in a plain mail is reported at its line in the mbox."""
     path = tmp_path / "hunk.mbox"

@@ -39,8 +39,8 @@ _GIT_BINARY = "GIT binary patch"
 _RENAME = re.compile(r"^(rename|copy) (from|to) (.+)$")
 # old mode 100644   /   new file mode 100755   /   deleted file mode 100644
 _MODE = re.compile(r"^(old mode|new mode|new file mode|deleted file mode) (\d+)$")
-# The mail signature git format-patch puts after the diff.
-_SIGNATURE = "-- "
+# --    (the signature separator after a mailed diff; some mailers drop its trailing space)
+_SIGNATURE = ("-- ", "--")
 # Lines that give a hunkless git diff its meaning (renames, mode changes, empty files).
 _GIT_EXTENDED = re.compile(
     r"^(rename|copy) (from|to) |^(old|new) mode |^(new|deleted) file mode "
@@ -167,7 +167,7 @@ def _scan(lines: Sequence[str], where: _Where) -> list[_Segment]:
         if line.startswith("@@"):
             raise where.error(f"malformed hunk header {line!r}", i)
         if cur.hunks:
-            if line[:1] in ("+", "-", " ") and line != _SIGNATURE:
+            if line[:1] in ("+", "-", " ") and line not in _SIGNATURE:
                 first = cur.hunks[-1][0]
                 raise where.error(
                     f"hunk counts do not match: the hunk at line {where.first_line + first} "
@@ -242,7 +242,7 @@ def _trailer_start(lines: Sequence[str], segments: list[_Segment]) -> int:
         assert last.end is not None
         return last.end
     for j in range(last.start, len(lines)):
-        if lines[j] == _SIGNATURE:
+        if lines[j] in _SIGNATURE:
             return j
     return len(lines)
 

@@ -61,7 +61,7 @@ def _raw(envelope: bytes, body: list[bytes], line: int) -> RawMessage:
 def read_message(raw: RawMessage, path: str) -> Patch:
     """Read one mail (or git log entry) into a Patch; its files are empty for a cover letter."""
     if LOG_START.match(raw.envelope.encode("latin-1")):
-        text = decode(raw.data, path)
+        text = decode(raw.data, path, first_line=raw.line + 1)
         return read_patch(
             text,
             path=path,
@@ -77,7 +77,9 @@ def read_message(raw: RawMessage, path: str) -> Patch:
     cte = str(message.get("Content-Transfer-Encoding", "")).strip().lower()
     if not message.is_multipart() and cte in _PLAIN_ENCODINGS:
         charset = message.get_content_charset()
-        text = decode(data, path, charset if charset not in (None, "us-ascii") else None)
+        text = decode(
+            data, path, charset if charset not in (None, "us-ascii") else None, raw.line + 1
+        )
         return read_patch(
             text,
             path=path,

@@ -45,15 +45,15 @@ class Text:
     warning: str | None = None
 
 
-def decode(raw: bytes, path: str, charset: str | None = None) -> Text:
+def decode(raw: bytes, path: str, charset: str | None = None, first_line: int = 1) -> Text:
     """Decode `raw` as `charset` (UTF-8 by default), falling back to latin-1 with a warning."""
     name = charset or "utf-8"
     try:
         return Text(raw.decode(name), name)
     except LookupError:
-        raise PatchError(f"unknown charset {charset!r}", path, 1) from None
+        raise PatchError(f"unknown charset {charset!r}", path, first_line) from None
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + first_line
         warning = f"{path}:{line}: not valid {name}; read as latin-1"
         return Text(raw.decode("latin-1"), "latin-1", warning)
 
