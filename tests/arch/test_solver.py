@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
 from toolkit.arch import Arch, FileLayout, arch_names, load_arch
-from toolkit.arch.solver import solve
+from toolkit.arch.solver import problems, solve
 from toolkit.errors import MissingInputError, ToolkitError
+from toolkit.paths import ARCHS
 
 
 def offsets(layout: FileLayout) -> list[int]:
@@ -108,3 +110,29 @@ def test_i386_solution() -> None:
     assert i386.pte_present(hand.pgoff_prot_to_pte(0, i386.pgprot(0)))
     assert not i386.pte_present(solved.pgoff_prot_to_pte(0, i386.pgprot(0)))
     assert "moved from bit 7 (pte_present() tests it)" in solved.explanation[2]
+
+
+def test_problems_of_the_i386_hand_port() -> None:
+    """problems() names the one defect of the i386 2005 port: PROT_NONE file PTEs are present."""
+    i386 = load_arch("i386")
+    assert problems(i386, i386.layout("2005")) == ("pgoff 0x0 prot none -> 0xc0 is pte_present()",)
+    assert problems(i386, i386.layout("legacy")) == ()
+
+
+@pytest.mark.parametrize("name", arch_names())
+def test_solver_layouts_have_no_problems(name: str) -> None:
+    """problems() finds nothing wrong with any solved layout."""
+    assert problems(load_arch(name), solved(name)) == ()
+
+
+def test_problems_sees_a_decoder_that_drops_a_bit(tmp_path: Path) -> None:
+    """A decoder that skips one offset bit is reported as reading back the wrong offset."""
+    text = (ARCHS / "i386.toml").read_text()
+    old = "decode = [{ from = 2, width = 4, to = 0 }, { from = 8, width = 24, to = 4 }]"
+    assert old in text
+    new = "decode = [{ from = 2, width = 3, to = 0 }, { from = 8, width = 24, to = 4 }]"
+    (tmp_path / "i386.toml").write_text(text.replace(old, new))
+    i386 = load_arch("i386", tmp_path)
+    found = problems(i386, i386.layout("2005"))
+    # All ones comes first: offset bit 3 is lost, the rest comes back.
+    assert "pgoff 0xfffffff prot none -> 0xfffffffc is read back as pgoff 0xffffff7" in found

@@ -18,8 +18,16 @@ def test_port_writes_three_files_and_a_table(tmp_path: Path, capsys: Capture) ->
     assert main(["port", "i386", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["i386.h", "i386.patch", "i386.svg"]
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["arch", "PTE", "bits", "PTE_FILE_MAX_BITS", "kept", "prot", "bits"]
-    assert lines[1].split() == ["i386", "32", "29", "->", "27", "RW,", "PROTNONE"]
+    assert lines[0].split() == [
+        *("arch", "PTE", "bits", "PTE_FILE_MAX_BITS", "kept", "prot", "bits"),
+        *("2005", "hand", "port"),
+    ]
+    assert lines[1].split() == ["i386", "32", "29", "->", "27", "RW,", "PROTNONE", "28", "wrong"]
+    # The hand port left PROTNONE on bit 7, which pte_present() tests.
+    assert lines[2] == (
+        "i386: the 2005 hand port (28 bits) is wrong: pgoff 0x0 prot none -> 0xc0 is "
+        "pte_present(); the solver layout keeps 27 (1 fewer)"
+    )
 
 
 def test_port_all_json(tmp_path: Path, capsys: Capture) -> None:
@@ -37,8 +45,8 @@ def test_port_all_json(tmp_path: Path, capsys: Capture) -> None:
 def test_port_2005_layout(tmp_path: Path, capsys: Capture) -> None:
     """`--layout 2005 --all` ports only the hand-ported arches."""
     assert main(["port", "--all", "--layout", "2005", "--out", str(tmp_path)]) == 0
-    rows = capsys.readouterr().out.splitlines()[1:]
     expected = [n for n in arch_names() if "2005" in load_arch(n).layout_kinds()]
+    rows = capsys.readouterr().out.splitlines()[1 : 1 + len(expected)]
     assert [row.split()[0] for row in rows] == expected
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.arch import arch_names, load_arch
+from toolkit.arch.solver import problems
 from toolkit.atomic import write_atomic
 from toolkit.codegen.cmacros import render_header
 from toolkit.codegen.patch import render_patch
@@ -27,6 +28,8 @@ class PortResult:
     kind: str  # the layout ported: solver or 2005
     kept: tuple[str, ...]  # kept protection bits, by name
     files: tuple[Path, ...]
+    hand_bits: int | None = None  # PTE_FILE_MAX_BITS of the 2005 hand port, if there was one
+    hand_problems: tuple[str, ...] = ()  # what is wrong with it, by its own predicates
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ def port(names: tuple[str, ...], kind: str, out: Path) -> tuple[PortResult, ...]
     for name, files in rendered.items():
         arch = load_arch(name)
         layout = arch.layout(kind)
+        hand = arch.layout("2005") if "2005" in arch.layout_kinds() else None
         paths = (out / f"{name}.h", out / f"{name}.patch", out / f"{name}.svg")
         for path, text in zip(paths, (files.header, files.patch, files.svg), strict=True):
             write_atomic(path, text)
@@ -88,6 +92,8 @@ def port(names: tuple[str, ...], kind: str, out: Path) -> tuple[PortResult, ...]
                 kind=kind,
                 kept=tuple(p.name for p in layout.prot),
                 files=paths,
+                hand_bits=hand.max_bits if hand else None,
+                hand_problems=problems(arch, hand) if hand else (),
             )
         )
     return tuple(results)
@@ -95,15 +101,31 @@ def port(names: tuple[str, ...], kind: str, out: Path) -> tuple[PortResult, ...]
 
 def format_table(results: tuple[PortResult, ...], skipped: tuple[tuple[str, str], ...] = ()) -> str:
     """The summary table of `rfp port`, then the arches left out and why."""
-    rows = [("arch", "PTE bits", "PTE_FILE_MAX_BITS", "kept prot bits")]
+    rows = [("arch", "PTE bits", "PTE_FILE_MAX_BITS", "kept prot bits", "2005 hand port")]
+    notes = []
     for r in results:
         change = f"{r.legacy_bits} -> {r.patched_bits}"
-        rows.append((r.arch, str(r.pte_bits), change, ", ".join(r.kept) or "-"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        hand = "-"
+        if r.hand_bits is not None:
+            hand = f"{r.hand_bits} {'wrong' if r.hand_problems else 'ok'}"
+        rows.append((r.arch, str(r.pte_bits), change, ", ".join(r.kept) or "-", hand))
+        if r.hand_problems:
+            cost = r.hand_bits - r.patched_bits if r.hand_bits is not None else 0
+            notes.append(
+                f"{r.arch}: the 2005 hand port ({r.hand_bits} bits) is wrong: "
+                f"{'; '.join(r.hand_problems)}"
+                + (
+                    f"; the {r.kind} layout keeps {r.patched_bits} ({cost} fewer)"
+                    if cost > 0
+                    else ""
+                )
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
+    lines += notes
     lines += [f"not ported: {name}: {why}" for name, why in skipped]
     return "\n".join(lines)
 
@@ -119,6 +141,9 @@ def format_json(results: tuple[PortResult, ...], skipped: tuple[tuple[str, str],
                     "layout": r.kind,
                     "pte_file_max_bits": {"legacy": r.legacy_bits, "patched": r.patched_bits},
                     "kept_prot_bits": list(r.kept),
+                    "hand_port_2005": None
+                    if r.hand_bits is None
+                    else {"max_bits": r.hand_bits, "problems": list(r.hand_problems)},
                     "files": [str(p) for p in r.files],
                 }
                 for r in results
