@@ -1,4 +1,4 @@
-"""The bundled series in patches/: complete, applicable in order, and consistent with its manifest."""
+"""The bundled series in patches/: complete, applicable in order, consistent with its manifest."""
 
 from __future__ import annotations
 

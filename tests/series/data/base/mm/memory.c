@@ -203,7 +203,8 @@ int get_user_pages(struct task_struct *tsk, struct mm_struct *mm,
 				 * (ptrace poking at text), so stop asking
 				 * for write access on this page.
 				 */
-				if (write_access && !(ret & VM_FAULT_WRITE))
+				if ((ret & VM_FAULT_WRITE) &&
+				    !(vma->vm_flags & VM_WRITE))
 					write_access = 0;
 
 				switch (ret & ~VM_FAULT_WRITE) {
