@@ -110,3 +110,17 @@ def test_bad_manifest_names_file_and_line(tmp_path: Path) -> None:
 def test_normal_subject() -> None:
     """Subjects compare without brackets, case or repeated spaces."""
     assert normal_subject("[PATCH 02/18]  Remap_File_Pages:  x") == "remap_file_pages: x"
+
+
+def test_patch_totals_and_plain_file_lists(tmp_path: Path) -> None:
+    """A manifest giving files as names and counts per patch compares the patch's totals."""
+    path = tmp_path / "series.toml"
+    path.write_text(
+        '[[patch]]\nnumber = 1\nsubject = "demo: one"\nquilt_name = "one"\n'
+        'files = ["mm/a.c"]\ninsertions = 4\ndeletions = 0\nclasses = []\n'
+    )
+    same = (_report(1, "demo: one", "one", "mm/a.c", 4, ()),)
+    assert drift(same, load_manifest(path), classified=True) == []
+    other = (_report(1, "demo: one", "one", "mm/a.c", 5, ()),)
+    found = drift(other, load_manifest(path), classified=True)
+    assert [(f.code, f.message) for f in found] == [("manifest-counts", "+5/-0, manifest +4/-0")]

@@ -64,10 +64,29 @@ FIRES: dict[str, tuple[str, str, str, str]] = {
         "+\tif (!check_perms(vma, access_mask))\n+\t\tgoto out_segv;\n",
         "",
     ),
-    "get-user-pages/gup": (
+    "get-user-pages/may-rights": (
         "mm/memory.c",
         "int get_user_pages(struct task_struct *tsk, struct mm_struct *mm,",
         "+\t\t\tint access = write ? VM_MAYWRITE : VM_MAYREAD;\n",
+        "",
+    ),
+    "fault-path/fault-callers": (
+        "mm/memory.c",
+        "int get_user_pages(struct task_struct *tsk, struct mm_struct *mm,",
+        "+\t\t\tcase VM_FAULT_SIGSEGV:\n+\t\t\t\treturn i ? i : -EFAULT;\n",
+        "",
+    ),
+    "populate/map-populate": (
+        "mm/mmap.c",
+        "unsigned long do_mmap_pgoff(struct file * file, unsigned long addr,",
+        "-\tif (flags & MAP_POPULATE && (vm_flags & VM_SHARED)) {\n"
+        "+\tif (flags & MAP_POPULATE) {\n",
+        "",
+    ),
+    "arch-opt-in/documented": (
+        "Documentation/feature-removal-schedule.txt",
+        "",
+        "+What:\tthe __ARCH_SUPPORTS_VM_NONUNIFORM opt-in\n",
         "",
     ),
     "get-user-pages/file-write": (

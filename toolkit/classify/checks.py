@@ -248,7 +248,7 @@ class ConsistencyCheck:
             Finding(
                 Severity.ERROR,
                 "inconsistent",
-                f"patch {number:02d} {what} {found.strip()!r} at {diff.path}:{source}, "
+                f"{what} {found.strip()!r} at {diff.path}:{source}, "
                 f"where patch {earlier:02d} added {added.strip()!r}",
                 number,
                 diff.path,

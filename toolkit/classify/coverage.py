@@ -18,6 +18,8 @@ _SHARED_DIR = (
     (re.compile(r"^s390"), "s390"),
     (re.compile(r"^parisc"), "parisc"),
 )
+# UML's asm-um/mman.h only includes the host arch's (asm/arch/mman.h), so it has the host's flags.
+_MMAN_FROM = {"um": ("i386", "x86_64")}
 # A fault handler lives in arch/ARCH/mm/fault.c, or in UML's trap code.
 _FAULT_HANDLER = re.compile(r"^arch/[\w-]+/(?:mm/fault|kernel/trap)[\w-]*\.c$")
 
@@ -73,6 +75,11 @@ class Coverage:
 
     def rows(self) -> tuple[ArchRow, ...]:
         """One row per asm directory of archs/ or of the series, sorted by name."""
+        for arch, hosts in _MMAN_FROM.items():
+            if arch in self._pieces and any(
+                Piece.NOINHERIT in self._pieces.get(host, set()) for host in hosts
+            ):
+                self._pieces[arch].add(Piece.NOINHERIT)
         names = sorted(set(self._variants) | set(self._macros) | set(self._pieces))
         order = list(Piece)
         return tuple(

@@ -24,6 +24,8 @@ class Expected:
     quilt_name: str | None
     files: tuple[FileStat, ...]  # insertions/deletions -1 where the manifest gives none
     classes: tuple[str, ...]
+    insertions: int | None = None  # the patch's totals, where the manifest gives them
+    deletions: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +81,11 @@ def _expected(entry: dict[str, object], index: int, source: Path, text: str) -> 
         raise _fail(f"patch {index}: quilt name must be a string", source, text, str(quilt))
     if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
         raise _fail(f"patch {index}: classes must be a list of strings", source, text, subject)
-    return Expected(
-        number, subject, quilt, _files(entry.get("files", []), index, source, text), tuple(classes)
-    )
+    plus, minus = entry.get("insertions"), entry.get("deletions")
+    if not isinstance(plus, int | None) or not isinstance(minus, int | None):
+        raise _fail(f"patch {index}: counts must be integers", source, text, subject)
+    files = _files(entry.get("files", []), index, source, text)
+    return Expected(number, subject, quilt, files, tuple(classes), plus, minus)
 
 
 def _files(value: object, index: int, source: Path, text: str) -> tuple[FileStat, ...]:
@@ -149,7 +153,7 @@ def drift(patches: tuple[PatchReport, ...], manifest: Manifest, classified: bool
                 Finding(
                     Severity.WARNING,
                     "manifest-extra",
-                    f"patch {report.number:02d} {report.subject!r} is not in the manifest",
+                    f"{report.subject!r} is not in the manifest",
                     report.number,
                 )
             )
@@ -160,7 +164,7 @@ def drift(patches: tuple[PatchReport, ...], manifest: Manifest, classified: bool
                 Finding(
                     Severity.WARNING,
                     "manifest-reordered",
-                    f"patch {report.number:02d} comes after a patch the manifest lists later "
+                    "comes after a patch the manifest lists later "
                     f"(manifest number {expected.number:02d})",
                     report.number,
                 )
@@ -184,8 +188,7 @@ def _compare(report: PatchReport, expected: Expected, classified: bool) -> list[
             Finding(
                 Severity.WARNING,
                 "manifest-files",
-                f"patch {report.number:02d} touches other files than the manifest: "
-                f"{'; '.join(parts)}",
+                f"touches other files than the manifest: {'; '.join(parts)}",
                 report.number,
             )
         )
@@ -197,10 +200,21 @@ def _compare(report: PatchReport, expected: Expected, classified: bool) -> list[
             Finding(
                 Severity.INFO,
                 "manifest-counts",
-                f"patch {report.number:02d} {path}: +{got.insertions}/-{got.deletions}, "
+                f"{path}: +{got.insertions}/-{got.deletions}, "
                 f"manifest +{exp.insertions}/-{exp.deletions}",
                 report.number,
                 path,
+            )
+        )
+    totals = (expected.insertions, expected.deletions)
+    if None not in totals and totals != (report.insertions, report.deletions):
+        found.append(
+            Finding(
+                Severity.INFO,
+                "manifest-counts",
+                f"+{report.insertions}/-{report.deletions}, "
+                f"manifest +{expected.insertions}/-{expected.deletions}",
+                report.number,
             )
         )
     if classified and expected.classes and set(report.classes) != set(expected.classes):
@@ -213,7 +227,7 @@ def _compare(report: PatchReport, expected: Expected, classified: bool) -> list[
             Finding(
                 Severity.WARNING,
                 "manifest-classes",
-                f"patch {report.number:02d} classes differ from the manifest: {'; '.join(parts)}",
+                f"classes differ from the manifest: {'; '.join(parts)}",
                 report.number,
             )
         )
