@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from toolkit import vcs
+from toolkit.cli import main
 from toolkit.paths import PATCHES
 from toolkit.series import (
     FileDiff,
+    LineKind,
     Patch,
     iter_patches,
     read_series,
@@ -18,6 +22,8 @@ from toolkit.series import (
 )
 
 from .conftest import DATA, QUILT
+
+BASE = DATA / "base"  # the pre-series tree the bundled patches apply to
 
 SAMPLES = [
     DATA / "git-features.diff",
@@ -109,3 +115,36 @@ def test_iter_patches_is_lazy(tmp_path: Path) -> None:
     assert next(stream).subject.counter == 1
     with pytest.raises(ValueError, match="truncated hunk"):
         next(stream)
+
+
+def _changes(patch: Patch) -> tuple[object, ...]:
+    """Subject, authors, description and the net lines removed and added per file.
+
+    git writes its own diff of the same change: other context, other hunk boundaries, and a
+    line removed and added again may become context. What a patch changes stays the same.
+    """
+    files = []
+    for f in patch.files:
+        removed = Counter(ln.text for h in f.hunks for ln in h.lines if ln.kind is LineKind.REMOVED)
+        added = Counter(ln.text for h in f.hunks for ln in h.lines if ln.kind is LineKind.ADDED)
+        files.append((f.path, f.kind, removed - added, added - removed))
+    return (patch.subject.text, patch.body_from, patch.description, files)
+
+
+def test_bundled_series_as_a_git_branch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`rfp series patches/ --export-mbox`, git am on the base tree, then --git reads it back."""
+    out = tmp_path / "out.mbox"
+    assert main(["series", str(PATCHES), "--export-mbox", str(out)]) == 0
+    capsys.readouterr()
+    exported = read_series(out)
+    bundled = read_series(PATCHES)
+    assert [_content(p) for p in exported.patches] == [_content(p) for p in bundled.patches]
+    repo = tmp_path / "linux"
+    vcs.init_repo(repo)
+    files = {str(f.relative_to(BASE)): f.read_bytes() for f in BASE.rglob("*") if f.is_file()}
+    base = vcs.commit_files(repo, files, "base tree")
+    without_cover = tmp_path / "patches.mbox"
+    without_cover.write_bytes(to_mbox(exported, cover=False))
+    vcs.am(repo, without_cover)
+    branch = read_series(repo, git_range=f"{base}..HEAD")
+    assert [_changes(p) for p in branch.patches] == [_changes(p) for p in bundled.patches]
