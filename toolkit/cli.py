@@ -260,12 +260,52 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def _add_model(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: Parent) -> None:
     p = sub.add_parser("model", parents=[common], help="run scenarios on the reference VM model")
+    actions = p.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    run = actions.add_parser(
+        "run", parents=[common], help="run scenario files (the bundled suite when none is given)"
+    )
+    run.add_argument("files", nargs="*", metavar="FILE", help="scenario .toml files or directories")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--arch", default="i386", help="the arch of archs/ to model (i386)")
+    where.add_argument("--all-arches", action="store_true", help="every arch of archs/")
+    run.add_argument(
+        "--patches",
+        default="all",
+        metavar="SPEC",
+        help='patches applied: "all" (01-16, with 11), "1-10", "all,-11,+17,+18"',
+    )
+    run.add_argument("--emulate", action="store_true", help="the emulation model instead")
+    run.add_argument("--format", choices=("text", "json"), default="text")
+    bisect = actions.add_parser(
+        "bisect", parents=[common], help="name the first patch that makes a scenario pass"
+    )
+    bisect.add_argument("file", metavar="FILE")
+    bisect.add_argument("--arch", default="i386")
+    bisect.add_argument("--patches", default="all", metavar="SPEC")
+    actions.add_parser(
+        "diff-kernel", parents=[common], help="compare the model with a running kernel"
+    )
     p.set_defaults(func=cmd_model)
 
 
 def cmd_model(args: argparse.Namespace) -> int:
     """Run scenarios on the model, bisect the series, compare with the kernel."""
-    return _not_implemented(args)
+    if args.model_command == "diff-kernel":
+        raise NotImplementedYet("model diff-kernel: not implemented yet")
+    if args.model_command == "bisect":
+        from toolkit.scenario.bisect import bisect_file
+        from toolkit.scenario.render import render_bisect
+
+        found = bisect_file(_existing(args.file), args.arch, args.patches)
+        print(render_bisect(found))
+        return EXIT_OK if found.first_pass is not None else EXIT_FINDINGS
+    from toolkit.scenario.files import run_files
+    from toolkit.scenario.render import render_runs
+
+    arches = None if args.all_arches else [args.arch]
+    results = run_files(args.files, arches, args.patches, args.emulate)
+    print(render_runs(results, args.format))
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FINDINGS
 
 
 # -- main ------------------------------------------------------------------

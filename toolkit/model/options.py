@@ -7,6 +7,27 @@ from dataclasses import dataclass
 from toolkit.errors import InputError
 
 SERIES = tuple(range(1, 19))
+# The quilt names of the 18 patches, in series order.
+PATCH_NAMES = {
+    1: "rfp-arch-uml",
+    2: "rfp-add-VM_NONUNIF",
+    3: "rfp-mprotect-skip-pagetables-on-nonuniform",
+    4: "rfp-cleanup-sc-check",
+    5: "rfp-enhance-syscall",
+    6: "rfp-private-vma-2",
+    7: "rfp-safety-net-for-archs",
+    8: "rfp-add-vm_fault_sigsegv",
+    9: "rfp-fix-get_user_pages",
+    10: "rfp-sigsegv-uml-handle-tlb-faults",
+    11: "rfp-nonuniform-implies-nonlinear",
+    12: "rfp-linear-optim-v2",
+    13: "rfp-linear-optim-v4",
+    14: "rfp-avoid-lookup-miss-mapping-base",
+    15: "rfp-avoid-lookup-pages-miss-mapping",
+    16: "rfp-notrunc-priv-mappings",
+    17: "rfp-linear-nonuniform-1",
+    18: "rfp-fix-linear-nonunif-truncation",
+}
 # "all": the series as posted, with 11; 17 and 18 are its alternative.
 DEFAULT_PATCHES = frozenset(range(1, 17))
 DEFAULT_MAX_MAP_COUNT = 65530

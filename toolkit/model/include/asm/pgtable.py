@@ -30,9 +30,10 @@ class Pgtable:
         self.BITS_PER_LONG = arch.long_bits
         self.pte_typecode = "I" if arch.pte_bits <= 32 else "Q"
         self.keeps_prot = layout.keeps_prot
-        # The kernel tests these in this order: present, then file, else a swap entry.
-        self.pte_present = arch.pte_present
-        self.pte_file = arch.pte_file
+        # The kernel tests these in this order: present, then file, else a swap entry; a
+        # layout (a hand port) may redefine the first two.
+        self.pte_present = layout.pte_present if layout.present_clauses else arch.pte_present
+        self.pte_file = layout.pte_file if layout.file_clauses else arch.pte_file
         self.pte_none = arch.pte_none
         self.swp_entry_to_pte = arch.swp_entry_to_pte
         self.pte_to_swp_entry = arch.pte_to_swp_entry
