@@ -212,3 +212,31 @@ def test_git_log_reads_oldest_first() -> None:
     ]
     assert series.patches[0].author == "Example Author <author@example.invalid>"
     assert render(series) == LOG.read_bytes()
+
+
+def test_single_encoded_mail_file(tmp_path: Path) -> None:
+    """A mail saved on its own with MIME parts is decoded like an mbox message."""
+    first = MIME.read_bytes().split(b"\n", 1)[1]
+    first = first[: first.index(b"\nFrom 0000")]
+    path = tmp_path / "one.eml"
+    path.write_bytes(first)
+    series = read_series(path)
+    assert series.kind is SourceKind.DIFF
+    patch = series.patches[0]
+    assert patch.subject.counter == 1
+    assert [ln.text for ln in patch.files[0].hunks[0].lines][1:3] == [
+        "int toy;",
+        "int toy_value; /* café */",
+    ]
+
+
+def test_single_mail_with_bad_base64(tmp_path: Path) -> None:
+    """A mail file whose base64 part does not decode is refused at line 1 of that file."""
+    path = tmp_path / "bad.eml"
+    path.write_bytes(
+        b"From: X <x@example.invalid>\nSubject: [PATCH] t\nContent-Transfer-Encoding: base64\n"
+        b"\nLS0t!!\n=\n"
+    )
+    with pytest.raises(PatchError) as info:
+        read_series(path)
+    assert str(info.value).startswith(f"{path}:1: undecodable")

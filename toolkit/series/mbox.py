@@ -25,15 +25,20 @@ MBOX_START = re.compile(rb"^From \S+ .*\d{1,2}:\d\d")
 LOG_START = re.compile(rb"^commit [0-9a-f]{7,40}\b")
 _BAD_BASE64 = (InvalidBase64CharactersDefect, InvalidBase64LengthDefect, InvalidBase64PaddingDefect)
 _PLAIN_ENCODINGS = ("", "7bit", "8bit", "binary")
+# Content-Type: multipart/mixed   /   Content-Transfer-Encoding: base64
+_ENCODED = re.compile(
+    rb"^content-type:\s*multipart/|^content-transfer-encoding:\s*(base64|quoted-printable)",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class RawMessage:
     """One message of a mailbox (or entry of a git log) as it stands in the file."""
 
-    envelope: str  # the `From ` or `commit` line
+    envelope: str | None  # the `From ` or `commit` line; None for a mail saved on its own
     data: bytes  # everything after that line, up to the next message
-    line: int  # line of the envelope in the file
+    line: int  # line of the envelope in the file (0 for a mail saved on its own)
 
 
 def split_messages(lines: Iterable[bytes], start: re.Pattern[bytes]) -> Iterator[RawMessage]:
@@ -60,7 +65,7 @@ def _raw(envelope: bytes, body: list[bytes], line: int) -> RawMessage:
 
 def read_message(raw: RawMessage, path: str) -> Patch:
     """Read one mail (or git log entry) into a Patch; its files are empty for a cover letter."""
-    if LOG_START.match(raw.envelope.encode("latin-1")):
+    if raw.envelope is not None and LOG_START.match(raw.envelope.encode("latin-1")):
         text = decode(raw.data, path, first_line=raw.line + 1)
         return read_patch(
             text,
@@ -87,25 +92,32 @@ def read_message(raw: RawMessage, path: str) -> Patch:
             first_line=raw.line + 1,
             envelope=raw.envelope,
             require_diff=False,
-            mbox_quoted=True,
+            mbox_quoted=raw.envelope is not None,
         )
     # An encoded or multipart mail cannot keep its bytes; its decoded text parts are read as
     # one plain message, and errors point at the message with the line inside the decoded text.
-    text = _decoded(message, path, raw.line)
+    at = raw.line or 1
+    text = _decoded(message, path, at)
     try:
         patch = read_patch(
             text,
             path=path,
-            source=f"{path}:{raw.line}",
+            source=f"{path}:{at}",
             envelope=raw.envelope,
             require_diff=False,
-            mbox_quoted=True,
+            mbox_quoted=raw.envelope is not None,
         )
         return dataclasses.replace(patch, line=raw.line + 1)
     except PatchError as exc:
         raise PatchError(
-            f"{exc.message} (line {exc.line} of the decoded message)", path, raw.line
+            f"{exc.message} (line {exc.line} of the decoded message)", path, at
         ) from None
+
+
+def is_encoded_mail(head: bytes) -> bool:
+    """Whether `head` (a file's start) is a mail header block declaring MIME parts or encoding."""
+    block = head.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].lower()
+    return bool(_ENCODED.search(block)) and block[:1].isalpha()
 
 
 def _decoded(message: EmailMessage | Message, path: str, line: int) -> Text:

@@ -16,6 +16,7 @@ from toolkit.series.records import Patch, Series, SourceKind
 
 _NATURAL = re.compile(r"(\d+)")
 _PATCH_SUFFIXES = (".patch", ".diff")
+_HEAD_BYTES = 65536  # enough for any mail header block
 
 
 def read_series(path: str | Path, *, git_range: str | None = None) -> Series:
@@ -91,7 +92,7 @@ def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Pat
     if not where.is_file():
         raise MissingInputError("no such file or directory", where)
     with where.open("rb") as stream:
-        head = stream.readline()
+        head = stream.read(_HEAD_BYTES)
     if not head:
         raise PatchError("empty file", where, 1)
     if mbox.MBOX_START.match(head):
@@ -115,6 +116,9 @@ def _from_file(path: Path, quilt_name: str | None, strip: int) -> Patch:
     raw = path.read_bytes()
     if not raw:
         raise PatchError("empty file", path, 1)
+    if mbox.is_encoded_mail(raw[:_HEAD_BYTES]):
+        mail = mbox.read_message(mbox.RawMessage(None, raw, 0), str(path))
+        return dataclasses.replace(mail, quilt_name=quilt_name)
     return read_patch(decode(raw, str(path)), path=str(path), quilt_name=quilt_name, strip=strip)
 
 
