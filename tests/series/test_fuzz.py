@@ -24,7 +24,7 @@ SAMPLES = sorted(
         DATA / "mime.mbox",
         DATA / "git-log.txt",
         DATA / "crlf.patch",
-        *sorted(PATCHES.glob("*.patch"))[:6],
+        *sorted(PATCHES.glob("*.patch")),
     ]
 )
 
