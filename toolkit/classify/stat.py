@@ -70,16 +70,56 @@ def _walk_hunk(data: bytes | mmap.mmap, at: int, old: int, new: int) -> tuple[in
     return plus, minus, max(old, 0) + max(new, 0)
 
 
+def _line_starts(data: bytes | mmap.mmap, prefix: bytes, start: int, end: int) -> Iterator[int]:
+    """Offsets of the lines in start..end that begin with `prefix`, found by bytes.find."""
+    if data[start : start + len(prefix)] == prefix:
+        yield start
+    needle = b"\n" + prefix
+    at = data.find(needle, start, end)
+    while at >= 0:
+        yield at + 1
+        at = data.find(needle, at + 1, end)
+
+
+def _targets(data: bytes | mmap.mmap, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    """Each file header: (offset of its `--- ` line, end of its `+++ ` line, the path)."""
+    for at in _line_starts(data, b"+++ ", start, end):
+        before = data.rfind(b"\n", start, max(at - 1, start)) + 1
+        found = _TARGET.match(data, max(before, start), end)
+        if found is not None and found.end(1) > at:
+            yield found.start(), found.end(), _strip(found.group(1))
+
+
+def _hunks(data: bytes | mmap.mmap, start: int, end: int) -> Iterator[re.Match[bytes]]:
+    """The `@@` headers between start and end."""
+    for at in _line_starts(data, b"@@ -", start, end):
+        found = _HUNK.match(data, at, end)
+        if found is not None:
+            yield found
+
+
 def stat_span(
     data: bytes | mmap.mmap, start: int, end: int, source: str, first_line: int = 1
 ) -> tuple[FileStat, ...]:
     """The +/- lines of each file of the diff between byte offsets start and end."""
-    targets = [(m.start(), m.end(), _strip(m.group(1))) for m in _TARGET.finditer(data, start, end)]
+    targets = list(_targets(data, start, end))
     stats: dict[str, list[int]] = {}
     for index, (_, header_end, path) in enumerate(targets):
         limit = targets[index + 1][0] if index + 1 < len(targets) else end
         counts = stats.setdefault(path, [0, 0])
-        hunks = list(_HUNK.finditer(data, header_end, limit))
+        hunks = list(_hunks(data, header_end, limit))
+        if not hunks:
+            continue
+        # One count over the file's hunks; only when it disagrees with the headers is each
+        # hunk counted on its own (something after a hunk, a signature, starts with +/-).
+        olds = [int(h.group(1)) if h.group(1) is not None else 1 for h in hunks]
+        news = [int(h.group(2)) if h.group(2) is not None else 1 for h in hunks]
+        span = data[hunks[0].start() - 1 : limit]
+        plus, minus = span.count(b"\n+"), span.count(b"\n-")
+        if plus - minus == sum(news) - sum(olds) and plus <= sum(news) and minus <= sum(olds):
+            counts[0] += plus
+            counts[1] += minus
+            continue
         for number, hunk in enumerate(hunks):
             old = int(hunk.group(1)) if hunk.group(1) is not None else 1
             new = int(hunk.group(2)) if hunk.group(2) is not None else 1
@@ -152,12 +192,17 @@ def iter_raw(path: str | Path) -> Iterator[RawPatch]:
     if not root.is_file():
         raise MissingInputError("no such file or directory", root)
     with _mapped(root) as data:
-        starts = [m.start() for m in _MESSAGE.finditer(data)] or [0]
-        starts[0] = 0
+        starts = sorted(
+            at
+            for prefix in (b"From ", b"commit ")
+            for at in _line_starts(data, prefix, 0, len(data))
+            if _MESSAGE.match(data, at)
+        )
+        starts = [0, *(at for at in starts if at > 0)]
         number, line, counted = 0, 1, 0
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else len(data)
-            if _TARGET.search(data, start, end) is None:
+            if next(_targets(data, start, end), None) is None:
                 continue  # a cover letter or a commit without a diff
             number += 1
             line += data[counted:start].count(b"\n")
