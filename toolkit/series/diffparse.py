@@ -77,9 +77,11 @@ class _Where:
         self.first_line = first_line
 
     def error(self, message: str, index: int) -> PatchError:
+        """A PatchError at line `index` of the patch."""
         return PatchError(message, self.path, self.first_line + index)
 
     def unsafe(self, message: str, index: int) -> UnsafePathError:
+        """An UnsafePathError at line `index` of the patch."""
         return UnsafePathError(message, self.path, self.first_line + index)
 
 
@@ -232,6 +234,7 @@ def _hunk_end(lines: Sequence[str], i: int, hunk: re.Match[str], where: _Where) 
 
 
 def _at(lines: Sequence[str], j: int) -> str:
+    """Line `j`, or "" past the end."""
     return lines[j] if j < len(lines) else ""
 
 

@@ -60,6 +60,7 @@ def split_messages(lines: Iterable[bytes], start: re.Pattern[bytes]) -> Iterator
 
 
 def _raw(envelope: bytes, body: list[bytes], line: int) -> RawMessage:
+    """A RawMessage from its envelope line and body lines."""
     return RawMessage(envelope.rstrip(b"\r\n").decode("latin-1"), b"".join(body), line)
 
 

@@ -161,6 +161,7 @@ class _Get:
         self.headers = headers
 
     def __call__(self, name: str) -> str:
+        """The value of header `name`."""
         if self.headers is None:
             return ""
         value = self.headers.get(name)

@@ -103,6 +103,7 @@ def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Pat
 
 
 def _from_quilt(directory: Path) -> Iterator[Patch]:
+    """The cover letter (if kept beside the series) and the patches of a quilt directory."""
     cover = directory / quilt.COVER
     if cover.is_file():
         yield read_patch(
@@ -113,6 +114,7 @@ def _from_quilt(directory: Path) -> Iterator[Patch]:
 
 
 def _from_file(path: Path, quilt_name: str | None, strip: int) -> Patch:
+    """One patch file: a plain patch, or a mail saved with MIME parts."""
     raw = path.read_bytes()
     if not raw:
         raise PatchError("empty file", path, 1)
@@ -123,11 +125,13 @@ def _from_file(path: Path, quilt_name: str | None, strip: int) -> Patch:
 
 
 def _from_mbox_file(path: Path, start: re.Pattern[bytes]) -> Iterator[Patch]:
+    """The messages of an mbox or git log file, one at a time."""
     # The file is read line by line, so a large mailbox or log is never held whole.
     with path.open("rb") as stream:
         yield from _from_mbox(stream, str(path), start)
 
 
 def _from_mbox(stream: IO[bytes], path: str, start: re.Pattern[bytes]) -> Iterator[Patch]:
+    """The messages of a stream, cut at `start` lines."""
     for raw in mbox.split_messages(stream, start):
         yield mbox.read_message(raw, path)

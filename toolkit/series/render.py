@@ -61,6 +61,7 @@ def render(series: Series) -> bytes:
 
 
 def _with_envelope(patch: Patch) -> bytes:
+    """A patch's bytes after its envelope line (a git log `commit` line), if it has one."""
     envelope = b""
     if patch.envelope is not None:
         envelope = (patch.envelope + patch.newline).encode(patch.encoding)
@@ -173,6 +174,7 @@ def table(series: Series) -> str:
 
 
 def _patch_json(patch: Patch) -> dict[str, Any]:
+    """One patch as a JSON-ready dict."""
     return {
         "number": patch.number,
         "subject": patch.subject.text,
