@@ -8,6 +8,8 @@ from pathlib import Path
 from toolkit.classify.records import ArchRow, Finding, HunkFacts, Piece, Severity
 
 FILE_PTE_MACROS = ("pgoff_prot_to_pte", "pte_to_pgprot", "PTE_FILE_MAX_BITS")
+# PTE_FILE_MAX_BITS changes only where the protection bits take offset bits (not on x86_64).
+REQUIRED_MACROS = frozenset(("pgoff_prot_to_pte", "pte_to_pgprot"))
 OPT_IN = "__ARCH_SUPPORTS_VM_NONUNIFORM"
 NOINHERIT = "MAP_NOINHERIT"
 SIGSEGV = "VM_FAULT_SIGSEGV"
@@ -70,7 +72,7 @@ class Coverage:
                 pieces.add(Piece.NOINHERIT)
         if _FAULT_HANDLER.match(facts.file) and SIGSEGV in facts.uses:
             pieces.add(Piece.SIGSEGV)
-        if macros == set(FILE_PTE_MACROS):
+        if macros >= REQUIRED_MACROS:
             pieces.add(Piece.MACROS)
 
     def rows(self) -> tuple[ArchRow, ...]:

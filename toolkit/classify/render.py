@@ -74,14 +74,21 @@ def _arch_cells(row: ArchRow) -> list[str]:
     return [
         row.arch,
         ", ".join(row.variants) or "(series only)",
-        f"{len(row.macros)}/{len(FILE_PTE_MACROS)}",
+        *("yes" if m in row.macros else "-" for m in FILE_PTE_MACROS),
         mark(Piece.NOINHERIT),
         mark(Piece.OPT_IN),
         mark(Piece.SIGSEGV),
     ]
 
 
-_ARCH_HEAD = ["arch", "archs/ variants", "macros", "MAP_NOINHERIT", "opt-in", "VM_FAULT_SIGSEGV"]
+_ARCH_HEAD = [
+    "arch",
+    "archs/ variants",
+    *FILE_PTE_MACROS,
+    "MAP_NOINHERIT",
+    "opt-in",
+    "VM_FAULT_SIGSEGV",
+]
 
 
 def render_text(audit: Audit, verbose: bool = False, lifecycles: tuple[Lifecycle, ...] = ()) -> str:
@@ -111,7 +118,7 @@ def render_text(audit: Audit, verbose: bool = False, lifecycles: tuple[Lifecycle
         for line, patch in zip(_table(rows, frozenset({3, 4}))[1:], audit.patches, strict=True):
             out.append(line)
             out.extend(_hunks_text(patch))
-    out += ["", "arch coverage (file-PTE macros: " + ", ".join(FILE_PTE_MACROS) + ")"]
+    out += ["", "arch coverage: what the series provides per include/asm-ARCH"]
     out.extend(_table([_ARCH_HEAD, *(_arch_cells(r) for r in audit.arches)]))
     if verbose and lifecycles:
         out += ["", "identifiers the series introduces"]
@@ -282,7 +289,10 @@ def render_markdown(audit: Audit, verbose: bool = False) -> str:
         out += [_md_row(_arch_cells(r)) for r in audit.arches]
     out += ["", f"### Findings ({_counts(audit)})", ""]
     out += [
-        f"- **{f.severity.value}** `{f.code}` {_where(f)}: {f.message}" for f in audit.findings
+        f"- **{f.severity.value}** `{f.code}` "
+        + (f"{_where(f)}: " if _where(f) else "")
+        + f.message
+        for f in audit.findings
     ] or ["none"]
     return "\n".join(out) + "\n"
 
