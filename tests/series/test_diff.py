@@ -196,3 +196,12 @@ def test_p1_prefix_forms(tmp_path: Path, old: str, new: str) -> None:
     text = GOOD.replace("--- a/mm/toy.c", f"--- {old}").replace("+++ b/mm/toy.c", f"+++ {new}")
     diff = read_series(_write(tmp_path, text)).patches[0].files[0]
     assert (diff.path, diff.old_path, diff.kind) == ("mm/toy.c", None, ChangeKind.MODIFIED)
+
+
+def test_prose_lines_that_look_like_headers(tmp_path: Path) -> None:
+    """`diff ...` and `Index: ...` lines in a description do not start a file diff."""
+    text = "Subject: x\n\ndiff of the two layouts below.\nIndex: of pages, as before.\n\n" + GOOD
+    patch = read_series(_write(tmp_path, text)).patches[0]
+    assert [f.path for f in patch.files] == ["mm/toy.c"]
+    assert patch.description == "diff of the two layouts below.\nIndex: of pages, as before."
+    assert patch.files[0].header == ("--- a/mm/toy.c", "+++ b/mm/toy.c")

@@ -165,3 +165,12 @@ def test_symlink_out_of_the_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnsafePathError) as info:
         read_series(quilt)
     assert str(info.value).startswith(f"{quilt / 'series'}:1: ")
+
+
+@pytest.mark.parametrize("option", ["-p0", "-p 0"])
+def test_series_strip_option_forms(tmp_path: Path, option: str) -> None:
+    """Both `-p0` and `-p 0` set the strip level of a series entry."""
+    quilt = _copy(tmp_path)
+    (quilt / "series").write_text(f"toy-new-file.patch {option}\n")
+    patch = read_series(quilt).patches[0]
+    assert (patch.strip, patch.files[0].path) == (0, "mm/toy-new.c")

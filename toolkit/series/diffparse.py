@@ -22,9 +22,9 @@ from toolkit.series.records import ChangeKind, FileDiff, Hunk, Line, LineKind
 # diff --git a/mm/fremap.c b/mm/fremap.c
 _GIT_DIFF = re.compile(r"^diff --git ")
 # diff -puN mm/fremap.c~rfp-cleanup-sc-check mm/fremap.c
-_PLAIN_DIFF = re.compile(r"^diff ")
+_PLAIN_DIFF = re.compile(r"^diff (?:-\S+ )*\S+ \S+$")
 # Index: linux-2.6.git/mm/fremap.c
-_INDEX = re.compile(r"^Index: ")
+_INDEX = re.compile(r"^Index: \S+$")
 # --- linux-2.6.git/mm/fremap.c~rfp-cleanup-sc-check	2005-08-26 20:23:30.000000000 +0200
 _SOURCE = re.compile(r"^--- ")
 # +++ linux-2.6.git-paolo/mm/fremap.c	2005-08-26 20:23:30.000000000 +0200
