@@ -40,3 +40,14 @@ def test_arch_matrix_of_the_bundled_series() -> None:
     )
     assert opted == ["i386", "um"]
     assert [p.name for p in rows["ppc"].pieces] == ["NOINHERIT"]
+
+
+def test_cli_default_is_the_bundled_series(capsys: pytest.CaptureFixture[str]) -> None:
+    """`rfp audit` without a path audits patches/ and compares it with its manifest."""
+    from toolkit.cli import main
+
+    assert MANIFEST is not None
+    assert main(["audit"]) == 0
+    out = capsys.readouterr().out
+    assert f"manifest {MANIFEST}" in out
+    assert out.count("\n") > len(load_manifest(MANIFEST).patches)

@@ -162,3 +162,11 @@ def test_opt_in_without_pieces_is_an_error() -> None:
     found = [f for f in audit.findings if f.code == "arch-opt-in-incomplete"]
     assert len(found) == 1 and found[0].severity is Severity.ERROR
     assert "sh " in found[0].message
+
+
+def test_progress_is_called_per_patch() -> None:
+    """The progress callback hears of every patch as it is classified."""
+    seen: list[int] = []
+    patches = [patch("a", _use("X"), number=1), patch("b", _use("Y"), number=2)]  # type: ignore[arg-type]
+    classify_series(patches, "test", load_rules(), progress=lambda done, _: seen.append(done))
+    assert seen == [1, 2]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from toolkit.classify.stat import iter_raw, stat_raw
+from toolkit.classify.stat import iter_raw, stat_raw, stat_span
 from toolkit.errors import MissingInputError, PatchError
 from toolkit.series import read_series
 
@@ -92,3 +94,37 @@ def test_bad_counts_in_an_mbox_name_the_file_line(tmp_path: Path) -> None:
         list(map(stat_raw, iter_raw(mbox)))
     assert caught.value.line == 14
     assert caught.value.path == str(mbox)
+
+
+_TEXT = st.text(alphabet="ab -+@\\x", max_size=12)
+_LINE = st.tuples(st.sampled_from(" +-"), _TEXT)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    files=st.lists(
+        st.lists(st.lists(_LINE, min_size=1, max_size=8), min_size=1, max_size=3),
+        min_size=1,
+        max_size=3,
+    ),
+    signature=st.booleans(),
+)
+def test_counts_any_diff(files: list[list[list[tuple[str, str]]]], signature: bool) -> None:
+    """Whatever the lines hold (even `+++`, `---` or `@@` text), the counts are the kinds'."""
+    out, want = [], []
+    for number, hunks in enumerate(files):
+        out += [f"--- a/f{number}.c", f"+++ b/f{number}.c"]
+        start = 1
+        for lines in hunks:
+            old = sum(kind != "+" for kind, _ in lines)
+            new = sum(kind != "-" for kind, _ in lines)
+            out.append(f"@@ -{start},{old} +{start},{new} @@")
+            out += [kind + text for kind, text in lines]
+            start += old + 5
+        flat = [kind for lines in hunks for kind, _ in lines]
+        want.append((f"f{number}.c", flat.count("+"), flat.count("-")))
+    if signature:
+        out += ["-- ", "2.1"]
+    data = ("\n".join(out) + "\n").encode()
+    got = stat_span(data, 0, len(data), "x.diff")
+    assert [(f.path, f.insertions, f.deletions) for f in got] == want
