@@ -170,3 +170,15 @@ def test_progress_is_called_per_patch() -> None:
     patches = [patch("a", _use("X"), number=1), patch("b", _use("Y"), number=2)]  # type: ignore[arg-type]
     classify_series(patches, "test", load_rules(), progress=lambda done, _: seen.append(done))
     assert seen == [1, 2]
+
+
+def test_mbox_out_of_order_is_read_in_counter_order(tmp_path: Path) -> None:
+    """An mbox holding patch 2/2 before 1/2 is audited in counter order, so it bisects."""
+    folder = DATA / "good"
+    first, second = ((folder / f"{n}.patch").read_text() for n in ("add-flag", "use-flag"))
+    mbox = tmp_path / "reversed.mbox"
+    envelope = "From 0123 Mon Sep 17 00:00:00 2001\nFrom: t <t@example.org>\n"
+    mbox.write_text(f"{envelope}{second}\n{envelope}{first}\n")
+    audit = audit_path(mbox).audit
+    assert audit.patches[0].subject.startswith("demo: add a non-uniform")
+    assert "use-before-define" not in _codes(audit.findings)

@@ -16,6 +16,8 @@ from toolkit.classify.stat import iter_raw, stat_raw
 from toolkit.series.records import Patch
 
 MANIFEST_NAME = "series.toml"
+# Inputs bigger than this (a long `git log -p`) are read one patch at a time, in file order.
+STREAM_ABOVE = 16 << 20
 # Called after each patch with (patches done, patches expected or None when unknown).
 Progress = Callable[[int, int | None], None]
 
@@ -35,10 +37,16 @@ def default_manifest(path: str | Path) -> Path | None:
 
 
 def _patches(path: str | Path) -> Iterator[Patch]:
+    """The patches in series order; a large single file streams in file order instead."""
     # Imported here: the reader is only needed when classifying, not for --stat.
-    from toolkit.series import iter_patches
+    from toolkit.series import iter_patches, read_series
 
-    yield from iter_patches(path)
+    where = Path(path)
+    if where.is_file() and where.stat().st_size > STREAM_ABOVE:
+        yield from iter_patches(where)
+    else:
+        # An mbox may hold the patches out of order; the reader sorts them by their counter.
+        yield from read_series(where).patches
 
 
 def classify_series(
