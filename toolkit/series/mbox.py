@@ -13,6 +13,7 @@ from email.errors import (
     InvalidBase64PaddingDefect,
 )
 from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
 from email.policy import default
 
 from toolkit.errors import PatchError
@@ -79,10 +80,11 @@ def read_message(raw: RawMessage, path: str) -> Patch:
     # The text stays in mbox form (`>From ` quoted) so it renders back to the same bytes;
     # only the description read from it is unquoted.
     data = raw.data
-    message = email.message_from_bytes(data, policy=default)
-    cte = str(message.get("Content-Transfer-Encoding", "")).strip().lower()
-    if not message.is_multipart() and cte in _PLAIN_ENCODINGS:
-        charset = message.get_content_charset()
+    # Headers alone tell a plain mail from a MIME one; only the latter needs its body parsed.
+    head = BytesHeaderParser(policy=default).parsebytes(data)
+    cte = str(head.get("Content-Transfer-Encoding", "")).strip().lower()
+    if head.get_content_maintype() != "multipart" and cte in _PLAIN_ENCODINGS:
+        charset = head.get_content_charset()
         text = decode(
             data, path, charset if charset not in (None, "us-ascii") else None, raw.line + 1
         )
@@ -98,7 +100,7 @@ def read_message(raw: RawMessage, path: str) -> Patch:
     # An encoded or multipart mail cannot keep its bytes; its decoded text parts are read as
     # one plain message, and errors point at the message with the line inside the decoded text.
     at = raw.line or 1
-    text = _decoded(message, path, at)
+    text = _decoded(email.message_from_bytes(data, policy=default), path, at)
     try:
         patch = read_patch(
             text,
