@@ -166,6 +166,7 @@ def enumerate_layout(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    task: int = TASK,
 ) -> tuple[Result, float | None]:
     """The exhaustive check of `layout` and its rate in encodings per second."""
     if layout.max_bits > MAX_BITS:
@@ -174,7 +175,7 @@ def enumerate_layout(
         ), None
     spec = _spec(arch, layout)
     total = 1 << layout.max_bits
-    tasks = [(spec, start, min(start + TASK, total)) for start in range(0, total, TASK)]
+    tasks = [(spec, start, min(start + task, total)) for start in range(0, total, task)]
     workers = workers or os.cpu_count() or 1
     began = time.perf_counter()
     checked = 0

@@ -1,0 +1,123 @@
+"""z3 proofs: every solver layout is proven, and broken layouts give real counterexamples."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.verify.layouts import dropped_bit, i386_layout, prot_on_offset, unshifted_add
+from toolkit.arch import Arch, FileLayout, arch_names, load_arch
+from toolkit.verify.records import Check, Outcome, Result
+from toolkit.verify.smt import prove
+
+LAYOUT_CHECKS = (Check.PGOFF, Check.PGPROT, Check.FILE, Check.PRESENT)
+
+
+def by_check(results: tuple[Result, ...]) -> dict[Check, Result]:
+    """The results keyed by their check."""
+    return {r.check: r for r in results}
+
+
+def encodes(arch: Arch, layout: FileLayout, result: Result) -> int:
+    """The PTE the Python encoder gives for the counterexample (it must be the one shown)."""
+    example = result.counterexample
+    assert example is not None
+    pte = layout.pgoff_prot_to_pte(example.offset, example.pgprot)
+    assert pte == example.pte
+    assert example.offset < 1 << layout.max_bits
+    assert example.pgprot & ~layout.prot_mask == 0
+    return pte
+
+
+@pytest.mark.parametrize("name", [n for n in arch_names() if not load_arch(n).unsolved])
+def test_every_solver_layout_is_proven(name: str) -> None:
+    """pgoff, pgprot, file and present are proven for each arch's solver layout."""
+    arch = load_arch(name)
+    results = by_check(prove(arch, arch.layout("solver")))
+    for check in LAYOUT_CHECKS:
+        expected = Outcome.PROVEN
+        if check is Check.PGPROT and not arch.layout("solver").keeps_prot:
+            expected = Outcome.NOT_APPLICABLE
+        assert results[check].outcome is expected, (check, results[check])
+
+
+def test_correct_hand_layout_is_proven() -> None:
+    """A plain shift-and-mask layout with RW kept in place proves every check."""
+    arch = load_arch("i386")
+    results = by_check(prove(arch, i386_layout(arch=arch)))
+    assert all(results[c].outcome is Outcome.PROVEN for c in LAYOUT_CHECKS)
+
+
+def test_dropped_bit_counterexample_has_the_lost_bit() -> None:
+    """A decoder one bit short fails pgoff on an offset with that bit, decoded without it."""
+    arch = load_arch("i386")
+    layout = dropped_bit(arch)
+    result = by_check(prove(arch, layout))[Check.PGOFF]
+    assert result.outcome is Outcome.FAILED
+    pte = encodes(arch, layout, result)
+    assert result.counterexample is not None
+    offset = result.counterexample.offset
+    assert offset >> 15 & 1
+    assert layout.pte_to_pgoff(pte) == offset & 0x7FFF
+    assert f"{offset & 0x7FFF:#x}" in result.counterexample.got
+
+
+def test_unshifted_add_fails_the_round_trip() -> None:
+    """An added field left unshifted overlaps the others: pgoff fails with a real counterexample."""
+    arch = load_arch("i386")
+    layout = unshifted_add(arch)
+    result = by_check(prove(arch, layout))[Check.PGOFF]
+    assert result.outcome is Outcome.FAILED
+    pte = encodes(arch, layout, result)
+    assert result.counterexample is not None
+    assert layout.pte_to_pgoff(pte) != result.counterexample.offset
+
+
+def test_prot_bit_on_the_offset_field_fails_both_ways() -> None:
+    """RW stored on an offset bit corrupts the offset when set and the prot when the offset is."""
+    arch = load_arch("i386")
+    layout = prot_on_offset(arch)
+    results = by_check(prove(arch, layout))
+    pgoff, pgprot = results[Check.PGOFF], results[Check.PGPROT]
+    assert pgoff.outcome is Outcome.FAILED and pgprot.outcome is Outcome.FAILED
+    pte = encodes(arch, layout, pgoff)
+    assert pgoff.counterexample is not None
+    assert layout.pte_to_pgoff(pte) != pgoff.counterexample.offset
+    assert pgoff.counterexample.pgprot & arch.mask("RW")
+    pte = encodes(arch, layout, pgprot)
+    assert pgprot.counterexample is not None
+    assert layout.pte_to_pgprot(pte) != pgprot.counterexample.pgprot
+
+
+def test_i386_2005_prot_none_file_pte_looks_present() -> None:
+    """The 2005 i386 port keeps PROTNONE at bit 7, which pte_present() tests: a counterexample."""
+    arch = load_arch("i386")
+    layout = arch.layout("2005")
+    result = by_check(prove(arch, layout))[Check.PRESENT]
+    assert result.outcome is Outcome.FAILED
+    pte = encodes(arch, layout, result)
+    assert arch.pte_present(pte)
+    assert result.counterexample is not None
+    assert result.counterexample.pgprot & arch.mask("PROTNONE")
+    assert "PROTNONE" in result.counterexample.got
+
+
+def test_legacy_layout_has_no_pgprot_check() -> None:
+    """A legacy layout keeps no protection: its pgprot check is n/a, the others still run."""
+    arch = load_arch("i386")
+    results = by_check(prove(arch, arch.layout("legacy")))
+    assert results[Check.PGPROT].outcome is Outcome.NOT_APPLICABLE
+    assert results[Check.PGOFF].outcome is Outcome.PROVEN
+
+
+def test_swap_entry_reading_as_file_is_found() -> None:
+    """An arch whose swap type field covers the file bit yields a swap counterexample."""
+    from dataclasses import replace
+
+    from toolkit.arch import Field
+
+    arch = replace(load_arch("i386"), swap_type=Field(5, 5))
+    result = by_check(prove(arch, arch.layout("solver")))[Check.SWAP]
+    assert result.outcome is Outcome.FAILED
+    assert result.counterexample is not None
+    assert arch.pte_file(result.counterexample.pte)
+    assert not arch.pte_none(result.counterexample.pte)
