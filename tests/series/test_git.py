@@ -127,3 +127,11 @@ def test_git_am_failure_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ExternalToolError):
         vcs.am(repo, mbox)
     assert not (repo / ".git" / "rebase-apply").exists()
+
+
+def test_mime_series_through_git_am(tmp_path: Path) -> None:
+    """Decoded MIME mails (qp, base64 attachment, encoded words) export to an mbox git am takes."""
+    series = read_series(DATA / "mime.mbox")
+    again = _am_and_read(tmp_path, series, {"mm/toy.c": TOY_C, "include/toy.h": TOY_H})
+    assert [_shape(p) for p in again.patches] == [_shape(p) for p in series.patches]
+    assert again.patches[1].author.startswith("Gérard Example")
