@@ -88,6 +88,17 @@ def test_replies_are_skipped_with_a_warning(tmp_path: Path) -> None:
     assert any("Re: [PATCH 1/2]" in w for w in series.warnings)
 
 
+def test_reply_to_the_cover_is_not_the_cover(tmp_path: Path) -> None:
+    """A `Re: [PATCH 0/2]` reply in an archive leaves the real cover letter in place."""
+    reply = (DATA / "reply.eml").read_bytes().replace(b"[PATCH 1/2]", b"[PATCH 0/2]")
+    archive = tmp_path / "archive.mbox"
+    archive.write_bytes(reply + MBOX.read_bytes())
+    series = read_series(archive)
+    assert series.cover is not None
+    assert series.cover.subject.raw == "[PATCH 0/2] toy: two small changes"
+    assert [p.subject.counter for p in series.patches] == [1, 2]
+
+
 def test_mime_multipart_qp_and_base64_attachment() -> None:
     """A quoted-printable description and a base64 text attachment are decoded and read."""
     series = read_series(MIME)

@@ -29,15 +29,15 @@ def read_series(path: str | Path, *, git_range: str | None = None) -> Series:
     patches: list[Patch] = []
     for patch in items:
         warnings.extend(patch.warnings)
-        if patch.subject.counter == 0 or (not patch.files and cover is None and not patches):
+        if "Re" in patch.subject.prefixes:
+            warnings.append(f"{patch.source}: reply skipped: {patch.subject.raw}")
+        elif patch.subject.counter == 0 or (not patch.files and cover is None and not patches):
             if cover is not None:
                 warnings.append(f"{patch.source}: a second cover letter, ignored")
             else:
                 cover = patch
         elif not patch.files:
             warnings.append(f"{patch.source}: message without a diff skipped: {patch.subject.raw}")
-        elif "Re" in patch.subject.prefixes:
-            warnings.append(f"{patch.source}: reply skipped: {patch.subject.raw}")
         else:
             patches.append(patch)
     if kind in (SourceKind.MBOX, SourceKind.GIT):
