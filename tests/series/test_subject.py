@@ -18,6 +18,8 @@ CASES = [
     ("[PATCH V4 3/3]   folded\n  subject", "folded subject", ("PATCH",), 4, 3, 3),
     ("[PATCH] [not a prefix] x", "x", ("PATCH", "not", "a", "prefix"), 1, None, None),
     ("text [PATCH 1/2] later", "text [PATCH 1/2] later", (), 1, None, None),
+    ("[PATCHv5 12/20] glued", "glued", ("PATCH",), 5, 12, 20),
+    ("[PATCH RESEND 1/1] again", "again", ("PATCH", "RESEND"), 1, 1, 1),
 ]
 
 

@@ -12,6 +12,8 @@ _REPLY = re.compile(r"^(?:(?:re|fwd?|aw)\s*:\s*)+", re.IGNORECASE)
 _BRACKET = re.compile(r"^\[([^\]]*)\]\s*")
 # v3   /   V12   (revision)
 _REVISION = re.compile(r"^[vV](\d+)$")
+# PATCHv2   (a revision glued to the prefix)
+_GLUED = re.compile(r"^(PATCH|RFC)[vV](\d+)$", re.IGNORECASE)
 # 02/18   (counter/expected)
 _COUNTER = re.compile(r"^(\d+)/(\d+)$")
 
@@ -37,8 +39,12 @@ def parse_subject(raw: str) -> Subject:
         for token in bracket.group(1).split():
             rev = _REVISION.match(token)
             count = _COUNTER.match(token)
+            glued = _GLUED.match(token)
             if rev:
                 revision = int(rev.group(1))
+            elif glued:
+                prefixes.append(glued.group(1))
+                revision = int(glued.group(2))
             elif count:
                 counter, expected = int(count.group(1)), int(count.group(2))
             else:
