@@ -57,10 +57,10 @@ def compile_c(source_text: str, folder: Path, name: str, flags: tuple[str, ...])
     return binary
 
 
-def run_lines(binary: Path, lines: list[str]) -> list[str]:
-    """Feed `lines` to a harness on stdin; its output lines."""
+def run_lines(binary: Path, lines: list[str], args: tuple[str, ...] = ()) -> list[str]:
+    """Run a harness with `args`, `lines` on its stdin; its output lines."""
     done = subprocess.run(
-        [str(binary)],
+        [str(binary), *args],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,

@@ -7,9 +7,11 @@ vector set (every offset where the offset has at most 32 bits and `--exhaustive`
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from toolkit.arch import Arch, load_arch
@@ -105,7 +107,7 @@ def check_macros(
             results.append(Result(Check.C, Outcome.NO_COMPILE, exc.first))
             results += [Result(c, Outcome.SKIPPED, "does not compile") for c in _CHECKS]
         else:
-            output = run_lines(binary, ["all" if exhaustive else "dense"])
+            output = run_lines(binary, [], ("all" if exhaustive else "dense",))
             failures: dict[Check, Counterexample] = {}
             checked = 0
             bits_note = ""
@@ -151,19 +153,22 @@ def _check_all(
     exhaustive: bool,
     what: Path,
 ) -> tuple[Report, ...]:
-    reports: list[Report] = []
+    jobs: list[tuple[Arch, tuple[Define, ...], str]] = []
     for name in names:
         arch = load_arch(name)
         headers = [h for h in arch.headers if h in found]
         defines = tuple(d for h in headers for d in found[h])
-        encoders = [d for d in defines if d.name in _ENCODERS]
-        if not encoders:
+        if not any(d.name in _ENCODERS for d in defines):
             continue
         where = next(h for h in headers if any(d.name in _ENCODERS for d in found[h]))
-        reports.append(check_macros(arch, defines, where, source, exhaustive))
-    if not reports:
+        jobs.append((arch, defines, where))
+    if not jobs:
         raise InputError("no file-PTE macros of a known arch (include/asm-*/pgtable*.h)", what)
-    return tuple(reports)
+    # Each job waits on gcc and then on its harness: one thread per core keeps them all busy.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return tuple(
+            pool.map(lambda job: check_macros(job[0], job[1], job[2], source, exhaustive), jobs)
+        )
 
 
 def verify_series(path: Path, names: tuple[str, ...], exhaustive: bool) -> tuple[Report, ...]:
