@@ -81,8 +81,9 @@ static void zap_pte_range(struct mmu_gather *tlb, pmd_t *pmd,
 			continue;
 		}
 		/*
-		 * A file PTE outside a nonlinear truncate is kept: the
-		 * vma is being torn down or MADV_DONTNEED'd.
+		 * With details (truncation, MADV_DONTNEED of a nonlinear
+		 * vma) swap entries are COW copies that stay, and file PTEs
+		 * are offsets that a later fault checks against i_size.
 		 */
 		if (unlikely(details))
 			continue;
