@@ -75,7 +75,6 @@ class EmulatedSystem(System):
             return -errno.EINVAL
         # The range may span VMAs made by earlier calls, if they all map the same file alike.
         end = vma.vm_end
-        nxt = vma
         while start + size > end:
             nxt = find_vma(mm, end)
             if (

@@ -1,4 +1,4 @@
-"""The state C keeps in globals (arch macros, patch switches, memory, swap), one per model kernel."""
+"""The state C keeps in globals (arch macros, patch switches, memory, swap), one per kernel."""
 
 from __future__ import annotations
 

@@ -56,7 +56,9 @@ def parse_patches(spec: str) -> frozenset[int]:
 
 
 def _numbers(spec: str, body: str) -> set[int]:
-    low, _, high = body.partition("-")
+    low, dash, high = body.partition("-")
+    if dash and not high:
+        raise InputError(f"patch spec {spec!r}: {body!r} is not a patch number or range")
     try:
         first = int(low)
         last = int(high) if high else first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from toolkit.model.options import format_patches, parse_patches
@@ -49,7 +50,7 @@ def bisect_file(path: str | Path, arch: str = "i386", patches: str = "all") -> B
         steps.append(BisectStep(order[count - 1] if count else None, result.passed, detail))
     first_pass = None
     regressions = []
-    for before, after in zip(steps, steps[1:], strict=False):
+    for before, after in pairwise(steps):
         assert after.patch is not None
         if after.passed and not before.passed and first_pass is None:
             first_pass = after.patch

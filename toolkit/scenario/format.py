@@ -50,7 +50,7 @@ ADVICE = {
 # "(at line 3, column 5)" closes every tomllib error message.
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 # `[[op]]` opens an operation's table; its line is where errors about the op point.
-_OP_HEADER = re.compile(r"^\s*\[\[\s*op\s*\]\]", re.MULTILINE)
+_OP_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*op[ \t]*\]\]", re.MULTILINE)
 
 
 class OpKind(Enum):
@@ -231,7 +231,9 @@ def parse_scenario(text: str, path: Path) -> Scenario:
 
 def _line_of(text: str, key: str) -> int | None:
     """The first line where `key` is assigned, for errors tomllib cannot place."""
-    found = re.search(rf"^\s*{re.escape(key)}\s*=|\b{re.escape(key)}\s*=", text, re.MULTILINE)
+    found = re.search(
+        rf"^[ \t]*{re.escape(key)}[ \t]*=|\b{re.escape(key)}[ \t]*=", text, re.MULTILINE
+    )
     return text.count("\n", 0, found.start()) + 1 if found else None
 
 

@@ -155,8 +155,8 @@ class _Runner:
                 sys_.pwrite(op.file, op.page + i, value)
             return "0"
         if kind is OpKind.READ_FILE:
-            got = [sys_.pread(op.file, op.page + i) for i in range(op.pages)]
-            return render_value(got if op.pages > 1 else got[0])
+            data = [sys_.pread(op.file, op.page + i) for i in range(op.pages)]
+            return render_value(data if op.pages > 1 else data[0])
         if kind is OpKind.FTRUNCATE:
             return _status(sys_.ftruncate(op.file, size))
         if kind is OpKind.SWAP_OUT:

@@ -137,10 +137,9 @@ def sys_remap_file_pages(
         pgprot = vma.vm_page_prot
     linear = pgoff == linear_page_index(vma, start)
     uniform = pgprot == vma.vm_page_prot
-    if not vma.vm_flags & VM_SHARED:
-        # Patch 06: private VMAs, for MAP_POPULATE, take only what mmap itself would do.
-        if not (P[6] and linear and uniform):
-            return -errno.EINVAL
+    # Patch 06: private VMAs, for MAP_POPULATE, take only what mmap itself would do.
+    if not vma.vm_flags & VM_SHARED and not (P[6] and linear and uniform):
+        return -errno.EINVAL
     # Must set VM_NONLINEAR (and VM_NONUNIFORM) before any page is populated.
     if not linear and not vma.vm_flags & VM_NONLINEAR:
         vma_set_nonlinear(vma)

@@ -34,7 +34,7 @@ VM_RWX = VM_READ | VM_WRITE | VM_EXEC
 
 
 def pte_alloc_map(mm: mm_struct, address: int) -> tuple[array[int], int]:
-    """Model of pte_alloc_map(): the table holding `address`'s PTE and its index, made if missing."""
+    """Model of pte_alloc_map(): the table and index of `address`'s PTE (the table made)."""
     pt = mm.kernel.pgtable
     key = address >> pt.PMD_SHIFT
     table = mm.pgd.get(key)
@@ -129,11 +129,14 @@ def do_no_page(
             return VM_FAULT.OOM
         vma.anon_vma = True
         pfn = new
-    if write_access and vma.vm_flags & VM_WRITE:
-        # maybe_mkwrite(); patch 09 keeps it from granting write on non-uniform VMAs, where
-        # vm_page_prot already says everything.
-        if not (kernel.P[9] and vma.vm_flags & VM_NONUNIFORM):
-            prot = pt.normalize(prot | PROT_WRITE)
+    # maybe_mkwrite(); patch 09 keeps it from granting write on non-uniform VMAs, where
+    # vm_page_prot already says everything.
+    if (
+        write_access
+        and vma.vm_flags & VM_WRITE
+        and not (kernel.P[9] and vma.vm_flags & VM_NONUNIFORM)
+    ):
+        prot = pt.normalize(prot | PROT_WRITE)
     table[index] = pt.mk_pte(pfn, prot)
     mm.rss += 1
     return VM_FAULT.MAJOR if major else VM_FAULT.MINOR
@@ -248,11 +251,11 @@ def zap_pte_range(vma: vm_area_struct, address: int, end: int, details: zap_deta
         if fill_prot_none:
             table, index = pte_alloc_map(mm, addr)
         else:
-            table = mm.pgd.get(addr >> pt.PMD_SHIFT)
-            if table is None:
+            found = mm.pgd.get(addr >> pt.PMD_SHIFT)
+            if found is None:
                 addr = ((addr >> pt.PMD_SHIFT) + 1) << pt.PMD_SHIFT
                 continue
-            index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
+            table, index = found, (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
         pte = table[index]
         if pte != pt.PTE_NONE or fill_prot_none:
             _zap_one(vma, addr, table, index, pte, details, save_vma)

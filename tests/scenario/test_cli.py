@@ -1,0 +1,66 @@
+"""`rfp model`: run, bisect and diff-kernel through toolkit.cli.main()."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+from toolkit.scenario.files import SUITE
+
+
+def test_run_suite_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """With no file the bundled suite runs and every run passes."""
+    assert main(["model", "run"]) == 0
+    out = capsys.readouterr().out
+    assert "runs: " in out and " 0 failed" in out
+    assert "PASS" in out and "test3-protnone-not-in-core.toml [i386, patches 1-16]" in out
+
+
+def test_run_json_and_emulate(capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON output carries every op with what it gave and expected."""
+    path = str(SUITE / "test2-nonuniform-default.toml")
+    assert main(["model", "run", path, "--emulate", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (run,) = doc["runs"]
+    assert run["emulated"] and run["passed"]
+    assert run["ops"][-1]["got"] == "2"
+
+
+def test_run_failing_patch_set_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """A run with a failing scenario exits 1 and says which op failed."""
+    path = str(SUITE / "test3-protnone-not-in-core.toml")
+    assert main(["model", "run", path, "--patches", "1-7"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "LIVELOCK" in out and "(expected SIGSEGV)" in out
+
+
+def test_bisect_names_patch_08(capsys: pytest.CaptureFixture[str]) -> None:
+    """`rfp model bisect` on scenario (3) names patch 08."""
+    assert main(["model", "bisect", str(SUITE / "test3-protnone-not-in-core.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "first patch that makes it pass: 08 rfp-add-vm_fault_sigsegv" in out
+
+
+def test_bad_scenario_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad scenario file is one error line with file and line, exit 2, no report."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[op]]\ndo = "read"\n')
+    assert main(["model", "run", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == f"rfp: error: {bad}:1: read: needs 'at', the name of a mapping"
+
+
+def test_bad_patch_spec_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown patch number is a usage error."""
+    assert main(["model", "run", "--patches", "1-30"]) == 2
+    assert "outside 1-18" in capsys.readouterr().err
+
+
+def test_diff_kernel_is_not_implemented(capsys: pytest.CaptureFixture[str]) -> None:
+    """diff-kernel belongs to a later issue and says so."""
+    assert main(["model", "diff-kernel"]) == 2
+    assert "not implemented" in capsys.readouterr().err
