@@ -1,0 +1,235 @@
+"""Benchmarks 1 and 2: `rfp audit` throughput against the peer tools, and its cold start."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.measure import CommandFailed, Run, drop_caches, run_many, run_once
+from bench.report import Section, not_measured, table, verdict
+from bench.stats import (
+    Counts,
+    diffstat_counts,
+    disagreements,
+    fmt,
+    fmt_summary,
+    lsdiff_counts,
+    numstat_counts,
+    rates,
+    rfp_counts,
+    summarize,
+    triple_counts,
+)
+from bench.workload import Input, say
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# Goals of issue 9, as a ratio of the tool's median MB/s to diffstat's.
+GOALS = {"rfp audit --stat": 2.0, "rfp audit": 0.25}
+# Peak memory counts as flat when the full input needs at most this much more than its prefix.
+FLAT = 1.5
+COLD_GOAL = 0.5
+# Tools faster than this per run get two extra runs: they cost little and steady the median.
+QUICK = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """One program that reads the diff, and how to read its counts back."""
+
+    name: str
+    argv: Callable[[Path], list[str]]
+    counts: Callable[[bytes], Counts]
+    ok: tuple[int, ...] = (0,)
+
+
+def _rfp() -> str:
+    return str(Path(sys.executable).with_name("rfp"))
+
+
+TOOLS = (
+    Tool("diffstat", lambda d: ["diffstat", str(d)], diffstat_counts),
+    Tool("lsdiff", lambda d: ["lsdiff", str(d)], lsdiff_counts),
+    Tool(
+        "git apply --numstat",
+        lambda d: ["git", "apply", "--numstat", "--stat", str(d)],
+        numstat_counts,
+    ),
+    Tool(
+        "unidiff alone",
+        lambda d: [sys.executable, str(HERE / "unidiff_count.py"), str(d)],
+        triple_counts,
+    ),
+    Tool("rfp audit --stat", lambda d: [_rfp(), "audit", "--stat", str(d)], rfp_counts, (0, 1)),
+    Tool("rfp audit", lambda d: [_rfp(), "audit", "--fail-on", "never", str(d)], rfp_counts),
+)
+
+
+def _measure(tool: Tool, diff: Path, out: Path, runs: int) -> list[Run] | str:
+    """`runs` runs of `tool`, or two more than that when one run is quick; or why it failed."""
+    # git apply must not find a repository around it: it would then read the index.
+    with tempfile.TemporaryDirectory(prefix="rfp-bench-") as outside:
+        try:
+            first = run_once(tool.argv(diff), out, cwd=Path(outside), ok=tool.ok)
+            more = runs - 1 if first.wall > QUICK else runs + 1
+            return [first, *run_many(tool.argv(diff), out, more, cwd=Path(outside), ok=tool.ok)]
+        except (CommandFailed, OSError) as exc:
+            return str(exc)
+
+
+def _counts(counts: Counts) -> str:
+    shown = [
+        "-" if n is None else f"{n:,}" for n in (counts.files, counts.insertions, counts.deletions)
+    ]
+    return " / ".join(shown)
+
+
+def throughput(inp: Input, work: Path, runs: int) -> Section:
+    """Benchmark 1: MB/s of every tool on the big diff, its ratio to diffstat, memory, counts."""
+    size = inp.diff.stat().st_size
+    megabytes = size / 1e6
+    truth = Counts(inp.files, inp.insertions, inp.deletions)
+    results: dict[str, list[Run] | str] = {}
+    for tool in TOOLS:
+        say(f"audit throughput: {tool.name} x{runs}")
+        results[tool.name] = _measure(tool, inp.diff, work / "out" / f"{tool.name}.txt", runs)
+    base = results["diffstat"]
+    base_rate = rates(megabytes, [r.wall for r in base]).median if isinstance(base, list) else None
+    rows, problems = [], []
+    for tool in TOOLS:
+        got = results[tool.name]
+        if isinstance(got, str):
+            rows.append([tool.name, not_measured(tool.name, got), "", "", "", "", ""])
+            continue
+        speed = rates(megabytes, [r.wall for r in got])
+        ratio = speed.median / base_rate if base_rate else float("nan")
+        goal = GOALS.get(tool.name)
+        rows.append(
+            [
+                tool.name,
+                fmt_summary(summarize([r.wall for r in got])),
+                fmt_summary(speed),
+                f"{fmt(ratio)}x",
+                fmt(max(r.maxrss_kib for r in got) / 1024),
+                f"{len(got)}",
+                _counts(tool.counts(got[0].stdout)),
+                f">= {goal}x diffstat: {verdict(ratio, goal)}" if goal else "",
+            ]
+        )
+        problems += disagreements(tool.name, tool.counts(got[0].stdout), truth)
+    for line in problems:
+        say(f"disagreement: {line}")
+    lines = [
+        f"Input: {inp.description}: {megabytes:.1f} MB ({size:,} bytes), {inp.commits} commits, "
+        f"{inp.files:,} file changes, +{inp.insertions:,}/-{inp.deletions:,} (git numstat). "
+        "MB = 10^6 bytes; "
+        f"{runs} runs of each tool ({runs + 2} when a run takes under {QUICK:g} s), one after "
+        "the other; figures are min / median / max; peak RSS is the largest of the runs.",
+        "",
+        *table(
+            [
+                "tool",
+                "wall s",
+                "MB/s",
+                "ratio to diffstat (median)",
+                "peak RSS MiB",
+                "runs",
+                "files / + / -",
+                "goal",
+            ],
+            rows,
+        ),
+        "",
+        f"Totals compared with `git log --numstat` of the same commits ({_counts(truth)}; "
+        "lsdiff gives file names only):",
+        "",
+        *(f"- {line}" for line in problems),
+    ]
+    if not problems:
+        lines.append("- every tool agrees with git's numstat")
+    lines += ["", *_flatness(inp, work, results)]
+    return Section("1. Audit throughput", tuple(lines))
+
+
+def _flatness(inp: Input, work: Path, results: dict[str, list[Run] | str]) -> list[str]:
+    """Peak memory of rfp on the whole diff against an 8 MB prefix of it."""
+    small_mb, big_mb = inp.small.stat().st_size / 1e6, inp.diff.stat().st_size / 1e6
+    rows = []
+    for tool in TOOLS:
+        if not tool.name.startswith("rfp"):
+            continue
+        big = results[tool.name]
+        if isinstance(big, str):
+            rows.append([tool.name, not_measured(tool.name, big), "", "", ""])
+            continue
+        say(f"audit memory on the prefix: {tool.name}")
+        small = _measure(tool, inp.small, work / "out" / f"{tool.name}-small.txt", 1)
+        if isinstance(small, str):
+            rows.append([tool.name, not_measured(tool.name, small), "", "", ""])
+            continue
+        low, high = small[0].maxrss_kib / 1024, max(r.maxrss_kib for r in big) / 1024
+        rows.append(
+            [
+                tool.name,
+                fmt(low),
+                fmt(high),
+                f"{fmt(high / low)}x",
+                f"<= {FLAT}x (flat): {verdict(high / low, FLAT, at_least=False)}",
+            ]
+        )
+    return [
+        f"Peak memory, flat when the {big_mb:.0f} MB input needs at most {FLAT}x what its first "
+        f"{small_mb:.1f} MB (whole commits) need:",
+        "",
+        *table(
+            [
+                "tool",
+                f"peak RSS MiB, {small_mb:.1f} MB",
+                f"peak RSS MiB, {big_mb:.0f} MB",
+                "ratio",
+                "goal",
+            ],
+            rows,
+        ),
+    ]
+
+
+def cold_start(work: Path, runs: int) -> Section:
+    """Benchmark 2: wall time of `rfp audit` on the bundled series, a new process each run."""
+    argv = [_rfp(), "audit", str(ROOT / "patches")]
+    out = work / "out" / "cold.txt"
+    say(f"cold start x{runs}")
+    try:
+        warm = [run_once(argv, out, ok=(0, 1)) for _ in range(runs)]
+    except (CommandFailed, OSError) as exc:
+        return Section("2. Cold start", (not_measured("rfp audit", str(exc)),))
+    dropped = []
+    for _ in range(runs):
+        if not drop_caches():
+            break
+        dropped.append(run_once(argv, out, ok=(0, 1)))
+    walls = summarize([r.wall for r in warm])
+    rows = [
+        [
+            "new process, files cached",
+            fmt_summary(walls),
+            f"< {COLD_GOAL} s: {verdict(walls.median, COLD_GOAL, at_least=False)}",
+        ],
+    ]
+    if dropped:
+        cold = summarize([r.wall for r in dropped])
+        rows.append(["new process, page cache dropped first", fmt_summary(cold), "(for reference)"])
+    else:
+        rows.append(["page cache dropped first", not_measured("drop_caches", "not root"), ""])
+    return Section(
+        "2. Cold start",
+        (
+            f"`rfp audit patches/` ({runs} runs each, wall seconds min / median / max; "
+            "the goal is judged on the median of the first row):",
+            "",
+            *table(["start", "wall s", "goal"], rows),
+        ),
+    )
