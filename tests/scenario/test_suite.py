@@ -12,8 +12,6 @@ from toolkit.scenario.files import run_files
 ARCH_DATA_PROBLEMS = {
     "arm26": "pgprot_allows() grants write on a read-only private page (inverted bits)",
     "m68k-sun3": "pgprot_allows() grants read on PROT_NONE",
-    "s390": "swp_entry_to_pte() lacks the swap type bits: the entry reads as present",
-    "s390x": "swp_entry_to_pte() lacks the swap type bits: the entry reads as present",
     "sh64": "no solver layout, so no kernel with patch 01",
 }
 

@@ -15,8 +15,11 @@ SUITE = Path(__file__).resolve().parent / "suite"
 
 
 def suite_files() -> tuple[Path, ...]:
-    """The scenario files shipped with the toolkit."""
-    return tuple(sorted(SUITE.glob("*.toml")))
+    """The scenario files shipped with the toolkit, relative to the current directory if below."""
+    here = Path.cwd()
+    return tuple(
+        p.relative_to(here) if p.is_relative_to(here) else p for p in sorted(SUITE.glob("*.toml"))
+    )
 
 
 def scenario_paths(names: Sequence[str]) -> tuple[Path, ...]:

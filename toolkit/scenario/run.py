@@ -62,7 +62,9 @@ def describe(op: Op) -> str:
         parts.append(f"{op.file}+{op.page}" if op.kind is not OpKind.FTRUNCATE else op.file)
     if op.pages != 1 or op.kind in (OpKind.MMAP, OpKind.FTRUNCATE):
         parts.append(f"{op.pages}p")
-    if op.kind in (OpKind.MMAP, OpKind.MPROTECT, OpKind.REMAP):
+    # An old-style remap (prot 0, no MAP_NOINHERIT) has no protection of its own to show.
+    shows_prot = op.kind is not OpKind.REMAP or op.prot or op.flags & FLAGS["noinherit"]
+    if op.kind in (OpKind.MMAP, OpKind.MPROTECT, OpKind.REMAP) and shows_prot:
         parts.append(_PROT_NAMES.get(op.prot, str(op.prot)))
     if op.pgoff is not None:
         parts.append(f"pgoff {op.pgoff:#x}" if op.pgoff > 0xFFFF else f"pgoff {op.pgoff}")
