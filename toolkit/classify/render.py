@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from toolkit.classify.checks import Lifecycle
@@ -18,6 +19,16 @@ _PIECE_KEYS = {
     Piece.OPT_IN: "opt_in",
     Piece.SIGSEGV: "vm_fault_sigsegv",
 }
+
+
+def shown(path: str | None) -> str | None:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    if not path:
+        return path
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def _short(text: str, width: int = _SUBJECT_WIDTH) -> str:
@@ -96,9 +107,10 @@ def render_text(audit: Audit, verbose: bool = False, lifecycles: tuple[Lifecycle
     if not audit.classified:
         return _stat_text(audit)
     out = [
-        f"series {audit.source}: {len(audit.patches)} patches, "
+        f"series {shown(audit.source)}: {len(audit.patches)} patches, "
         f"+{sum(p.insertions for p in audit.patches)}/-{sum(p.deletions for p in audit.patches)}",
-        f"rules {audit.rules}" + (f", manifest {audit.manifest}" if audit.manifest else ""),
+        f"rules {shown(audit.rules)}"
+        + (f", manifest {shown(audit.manifest)}" if audit.manifest else ""),
         "",
     ]
     rows = [["#", "subject", "classes", "files", "+/-"]]
@@ -177,9 +189,9 @@ def audit_json(audit: Audit, lifecycles: tuple[Lifecycle, ...] = ()) -> dict[str
     return {
         "schema": SCHEMA,
         "series": {
-            "source": audit.source,
-            "rules": audit.rules or None,
-            "manifest": audit.manifest,
+            "source": shown(audit.source),
+            "rules": shown(audit.rules) or None,
+            "manifest": shown(audit.manifest),
             "classified": audit.classified,
             "patch_count": len(audit.patches),
             "insertions": sum(p.insertions for p in audit.patches),
@@ -262,7 +274,7 @@ def _md_row(cells: list[str]) -> str:
 
 def render_markdown(audit: Audit, verbose: bool = False) -> str:
     """The audit as Markdown tables, for a review mail or an issue."""
-    out = [f"## rfp audit of `{audit.source}`", ""]
+    out = [f"## rfp audit of `{shown(audit.source)}`", ""]
     head = ["#", "subject", "files", "+/-"] if not audit.classified else None
     head = head or ["#", "subject", "classes", "files", "+/-"]
     out += [_md_row(head), _md_row(["---"] * len(head))]
