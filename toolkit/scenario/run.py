@@ -64,7 +64,9 @@ def describe(op: Op) -> str:
         parts.append(f"{op.pages}p")
     # An old-style remap (prot 0, no MAP_NOINHERIT) has no protection of its own to show.
     shows_prot = op.kind is not OpKind.REMAP or op.prot or op.flags & FLAGS["noinherit"]
-    if op.kind in (OpKind.MMAP, OpKind.MPROTECT, OpKind.REMAP) and shows_prot:
+    if op.prots:
+        parts.append("/".join(_PROT_NAMES.get(p, str(p)) for p in op.prots) + " each")
+    elif op.kind in (OpKind.MMAP, OpKind.MPROTECT, OpKind.REMAP) and shows_prot:
         parts.append(_PROT_NAMES.get(op.prot, str(op.prot)))
     if op.pgoff is not None:
         parts.append(f"pgoff {op.pgoff:#x}" if op.pgoff > 0xFFFF else f"pgoff {op.pgoff}")
