@@ -215,7 +215,7 @@ IDENTIFIERS = {
     7: ("__ARCH_SUPPORTS_VM_NONUNIFORM",),
     8: ("VM_FAULT_SIGSEGV", "check_perms"),
     9: ("maybe_mkwrite_file", "VM_MAYREAD", "VM_MAYWRITE"),
-    11: ("VM_NONLINEAR", "INSTALL_SIZE"),
+    11: ("VM_NONUNIFORM", "INSTALL_SIZE"),
     13: ("install_file_pte",),
     15: ("prot_none_ptes",),
     16: ("-EEXIST",),
