@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from toolkit.arch import Arch, Clause, Combine, FileLayout
 from toolkit.verify.records import Check, Counterexample, Outcome, Result
+from toolkit.verify.semantics import predicates, prot_moves, word_bits
 
 CHUNK = 1 << 15  # offsets per step: a few 128-256 KiB buffers stay in L2
 TASK = 1 << 22  # offsets per pool task: enough work to hide the pickling
@@ -38,7 +39,8 @@ class Spec:
     set_mask: int
     encode: tuple[tuple[int, int, int], ...]  # (src, mask, dst)
     decode: tuple[tuple[int, int, int], ...]
-    prot: tuple[tuple[int, int], ...]  # (pgprot bit, PTE bit)
+    top: int  # the encoder's C word: carries beyond it are lost
+    prot: tuple[tuple[int, int, int], ...]  # (pgprot bit, PTE bit written, PTE bit read back)
     pgprots: tuple[int, ...]  # every combination of the kept bits
     file: Clauses
     none: Clauses
@@ -46,11 +48,12 @@ class Spec:
 
 
 def _spec(arch: Arch, layout: FileLayout) -> Spec:
-    prots = tuple((p.src, p.dst) for p in layout.prot)
+    prots = prot_moves(layout)
     pgprots = tuple(
-        sum(1 << src for i, (src, _) in enumerate(prots) if combo >> i & 1)
+        sum(1 << src for i, (src, _, _) in enumerate(prots) if combo >> i & 1)
         for combo in range(1 << len(prots))
     )
+    rules = predicates(arch, layout)
 
     def clauses(found: tuple[Clause, ...]) -> Clauses:
         return tuple((c.mask, -1 if c.equals is None else c.equals) for c in found)
@@ -61,11 +64,12 @@ def _spec(arch: Arch, layout: FileLayout) -> Spec:
         set_mask=layout.set_mask,
         encode=tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.encode),
         decode=tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.decode),
+        top=(1 << word_bits(arch, layout)) - 1,
         prot=prots,
         pgprots=pgprots,
-        file=clauses(arch.file),
-        none=clauses(arch.none),
-        present=clauses(arch.present),
+        file=clauses(rules.file),
+        none=clauses(rules.none),
+        present=clauses(rules.present),
     )
 
 
@@ -94,6 +98,7 @@ def _predicate(clauses: Clauses, pte: Array, tmp: Array, hit: npt.NDArray[np.boo
 def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str, int, int], ...]]:
     """Check offsets start..stop-1 with every pgprot; the count and the first failure per check."""
     dtype = np.uint64 if spec.wide else np.uint32
+    full = (1 << (64 if spec.wide else 32)) - 1
     size = min(CHUNK, stop - start)
     offsets = np.arange(start, start + size, dtype=dtype)
     fields, pte, tmp, back = (np.empty(size, dtype=dtype) for _ in range(4))
@@ -114,17 +119,20 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
         fields.fill(spec.set_mask)
         _fields(spec.encode, offsets, fields, tmp, spec.add)
         for pgprot in spec.pgprots:
-            const = 0
-            for src, dst in spec.prot:
-                const |= (pgprot >> src & 1) << dst
-            np.bitwise_or(fields, const, out=pte)
+            const = sum((pgprot >> src & 1) << dst for src, dst, _ in spec.prot)
+            if spec.add:
+                np.add(fields, const, out=pte)
+            else:
+                np.bitwise_or(fields, const, out=pte)
+            if spec.top != full:
+                np.bitwise_and(pte, spec.top, out=pte)
             back.fill(0)
             _fields(spec.decode, pte, back, tmp, spec.add)
             note(Check.PGOFF, back != offsets, n, pgprot)
             if spec.prot:
                 back.fill(0)
-                for src, dst in spec.prot:
-                    np.right_shift(pte, dst, out=tmp)
+                for src, _, read in spec.prot:
+                    np.right_shift(pte, read, out=tmp)
                     np.bitwise_and(tmp, 1, out=tmp)
                     np.left_shift(tmp, src, out=tmp)
                     np.bitwise_or(back, tmp, out=back)
@@ -145,15 +153,20 @@ def _task(args: tuple[Spec, int, int]) -> tuple[int, tuple[tuple[str, int, int],
     return _run_range(*args)
 
 
+def _holds(clauses: tuple[Clause, ...], pte: int) -> bool:
+    return any(c.holds(pte) for c in clauses)
+
+
 def _counterexample(
     arch: Arch, layout: FileLayout, check: Check, pgoff: int, pgprot: int
 ) -> Counterexample:
     """The failure found by a worker, described with the Python encoder."""
     pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
+    rules = predicates(arch, layout)
     got = {
         Check.PGOFF: f"pte_to_pgoff() gave {layout.pte_to_pgoff(pte):#x}",
         Check.PGPROT: f"pte_to_pgprot() kept bits {layout.pte_to_pgprot(pte):#x}",
-        Check.FILE: f"pte_file() {arch.pte_file(pte)}, pte_none() {arch.pte_none(pte)}",
+        Check.FILE: f"pte_file() {_holds(rules.file, pte)}, pte_none() {_holds(rules.none, pte)}",
         Check.PRESENT: "pte_present() is true",
     }[check]
     names = "|".join(p.name for p in layout.prot if pgprot >> p.src & 1)

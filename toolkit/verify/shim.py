@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from toolkit.arch import Arch, Clause
 from toolkit.codegen.cmacros import banner, literal
+from toolkit.verify.semantics import swap
 
 # Names macros use that are not PTE bits, so archs/ does not hold them: from the 2.6.13 headers.
 EXTRA_DEFINES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -95,11 +96,16 @@ def shim(arch: Arch) -> str:
         lines.append(
             f"static int rfp_{name}(rfp_pteval v) {{ return {_predicate(arch, clauses)}; }}"
         )
-    kind, where = arch.swap_type, arch.swap_offset
+    entry = swap(arch)
+    terms = [literal(arch, entry.set_mask)]
+    for word, moves in (("type", entry.type), ("offset", entry.offset)):
+        terms += [
+            f"(((rfp_pteval)({word} >> {m.src}) & {literal(arch, (1 << m.width) - 1)}) << {m.dst})"
+            for m in moves
+        ]
     lines.append(
         "static rfp_pteval rfp_swp(rfp_pteval type, rfp_pteval offset) { return "
-        f"((type << {kind.start}) & {literal(arch, kind.mask)}) | "
-        f"((offset << {where.start}) & {literal(arch, where.mask)}); }}"
+        f"{' | '.join(terms)}; }}"
     )
     return "\n".join(lines) + "\n"
 
@@ -109,8 +115,9 @@ def harness(arch: Arch, macros: str, legacy_max_bits: int | None) -> str:
     pgprots = sorted({arch.pgprot(prot) for prot in range(8)})
     keep = arch.mask(*arch.keep) if arch.keep else 0
     fallback = legacy_max_bits if legacy_max_bits is not None else arch.long_bits
-    swap_types = min(SWAP_TYPES, 1 << arch.swap_type.width)
-    swap_bits = min(arch.swap_offset.width, arch.long_bits - 5)
+    entry = swap(arch)
+    swap_types = min(SWAP_TYPES, 1 << entry.type_bits)
+    swap_bits = min(entry.offset_bits, arch.long_bits - 5)
     body = f"""
 /* the macros under test */
 {macros}

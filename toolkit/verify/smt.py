@@ -13,6 +13,7 @@ import z3
 
 from toolkit.arch import Arch, Clause, Combine, FileLayout
 from toolkit.verify.records import Check, Counterexample, Outcome, Result
+from toolkit.verify.semantics import predicates, prot_moves, swap, word_bits
 
 # include/linux/swap.h: swp_entry_t keeps the type in the top MAX_SWAPFILES_SHIFT (5) bits of an
 # unsigned long, so no swap PTE holds a type of 32 or more, or an offset wider than the rest.
@@ -23,15 +24,32 @@ BitVec: TypeAlias = Any
 Bool: TypeAlias = Any
 
 
-def _encode(layout: FileLayout, pgoff: BitVec, pgprot: BitVec, width: int) -> BitVec:
-    """pgoff_prot_to_pte(pgoff, pgprot) as the layout's moves compute it, wrapping at `width`."""
+def _encode(arch: Arch, layout: FileLayout, pgoff: BitVec, pgprot: BitVec, width: int) -> BitVec:
+    """pgoff_prot_to_pte(pgoff, pgprot) as the layout's moves compute it, in its C word."""
+    add = layout.combine is Combine.ADD
     pte: BitVec = z3.BitVecVal(layout.set_mask, width)
     for move in layout.encode:
         field = (z3.LShR(pgoff, move.src) & ((1 << move.width) - 1)) << move.dst
-        pte = pte + field if layout.combine is Combine.ADD else pte | field
-    for prot in layout.prot:
-        pte = pte | ((z3.LShR(pgprot, prot.src) & 1) << prot.dst)
-    return pte
+        pte = pte + field if add else pte | field
+    # Under "add" the kernel sums the kept pgprot bits too (ia64), carries included.
+    for src, dst, _ in prot_moves(layout):
+        bit = (z3.LShR(pgprot, src) & 1) << dst
+        pte = pte + bit if add else pte | bit
+    return pte & ((1 << word_bits(arch, layout)) - 1)
+
+
+def encode_value(arch: Arch, layout: FileLayout, pgoff: int, pgprot: int) -> int:
+    """The PTE the z3 encoder gives for concrete inputs (to compare with the Python one)."""
+    width = _width(arch, layout)
+    term = _encode(arch, layout, z3.BitVecVal(pgoff, width), z3.BitVecVal(pgprot, width), width)
+    found = z3.simplify(term)
+    assert isinstance(found, z3.BitVecNumRef)
+    return int(found.as_long())
+
+
+def _width(arch: Arch, layout: FileLayout) -> int:
+    """A bit-vector width that holds the PTE, an unsigned long and every offset of the layout."""
+    return max(arch.pte_bits, arch.long_bits, layout.max_bits)
 
 
 def _decode(layout: FileLayout, pte: BitVec, width: int) -> BitVec:
@@ -46,8 +64,8 @@ def _decode(layout: FileLayout, pte: BitVec, width: int) -> BitVec:
 def _pgprot(layout: FileLayout, pte: BitVec, width: int) -> BitVec:
     """pte_to_pgprot(pte): the kept bits back at their pgprot positions."""
     pgprot: BitVec = z3.BitVecVal(0, width)
-    for prot in layout.prot:
-        pgprot = pgprot | ((z3.LShR(pte, prot.dst) & 1) << prot.src)
+    for src, _, read in prot_moves(layout):
+        pgprot = pgprot | ((z3.LShR(pte, read) & 1) << src)
     return pgprot
 
 
@@ -80,13 +98,14 @@ def _bit_names(arch: Arch, value: int, clauses: tuple[Clause, ...]) -> str:
 
 def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
     """Prove pgoff, pgprot, file, present and swap for every offset and kept prot combination."""
-    width = max(arch.pte_bits, arch.long_bits, layout.max_bits)
+    width = _width(arch, layout)
+    rules = predicates(arch, layout)
     pgoff = z3.BitVec("pgoff", width)
     pgprot = z3.BitVec("pgprot", width)
     domain = [pgprot & ~layout.prot_mask == 0]
     if layout.max_bits < width:
         domain.append(z3.ULT(pgoff, 1 << layout.max_bits))
-    pte = _encode(layout, pgoff, pgprot, width)
+    pte = _encode(arch, layout, pgoff, pgprot, width)
 
     def refute(check: Check, broken: Bool, got: BitVec, say: str) -> Result:
         solver = z3.Solver()
@@ -116,15 +135,15 @@ def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
     results.append(
         refute(
             Check.FILE,
-            z3.Or(z3.Not(_holds(arch.file, pte)), _holds(arch.none, pte)),
+            z3.Or(z3.Not(_holds(rules.file, pte)), _holds(rules.none, pte)),
             pte,
             "pte_file() is false or pte_none() is true",
         )
     )
-    present = refute(Check.PRESENT, _holds(arch.present, pte), pte, "pte_present() is true")
+    present = refute(Check.PRESENT, _holds(rules.present, pte), pte, "pte_present() is true")
     if present.counterexample is not None:
         example = present.counterexample
-        why = _bit_names(arch, example.pte, arch.present)
+        why = _bit_names(arch, example.pte, rules.present)
         present = Result(
             Check.PRESENT,
             Outcome.FAILED,
@@ -137,23 +156,28 @@ def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
             ),
         )
     results.append(present)
-    results.append(_prove_swap(arch, width))
+    results.append(_prove_swap(arch, rules.file, rules.none, width))
     return tuple(results)
 
 
-def _prove_swap(arch: Arch, width: int) -> Result:
+def _prove_swap(
+    arch: Arch, file: tuple[Clause, ...], none: tuple[Clause, ...], width: int
+) -> Result:
     """No swap entry (any type and offset swp_entry_t can hold, not none) satisfies pte_file()."""
-    kind, where = arch.swap_type, arch.swap_offset
-    if kind.width == 0 and where.width == 0:
+    layout = swap(arch)
+    if not layout.type and not layout.offset:
         return Result(Check.SWAP, Outcome.NOT_APPLICABLE, "no swap fields declared")
     type_ = z3.BitVec("type", width)
     offset = z3.BitVec("offset", width)
-    entry = ((type_ << kind.start) & kind.mask) | ((offset << where.start) & where.mask)
+    entry: BitVec = z3.BitVecVal(layout.set_mask, width)
+    for moves, value in ((layout.type, type_), (layout.offset, offset)):
+        for move in moves:
+            entry = entry | ((z3.LShR(value, move.src) & ((1 << move.width) - 1)) << move.dst)
+    type_bits = min(layout.type_bits, MAX_SWAPFILES_SHIFT)
+    offset_bits = min(layout.offset_bits, arch.long_bits - MAX_SWAPFILES_SHIFT)
     solver = z3.Solver()
-    type_bits = min(kind.width, MAX_SWAPFILES_SHIFT)
-    offset_bits = min(where.width, arch.long_bits - MAX_SWAPFILES_SHIFT)
     solver.add(z3.ULT(type_, 1 << type_bits), z3.ULT(offset, 1 << offset_bits))
-    solver.add(z3.Not(_holds(arch.none, entry)), _holds(arch.file, entry))
+    solver.add(z3.Not(_holds(none, entry)), _holds(file, entry))
     if solver.check() == z3.unsat:
         return Result(Check.SWAP, Outcome.PROVEN)
     model = solver.model()
