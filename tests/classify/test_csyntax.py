@@ -16,6 +16,7 @@ def test_macro_names_and_parameters() -> None:
     assert _names(lines, Kind.PARAM) == {"off", "prot"}
     assert "pgprot_val" in _names(lines, Kind.CALL)
     assert "pte_t" in _names(lines, Kind.IDENT)
+    assert scan(lines).signatures == ((0, "pgoff_prot_to_pte(off, prot)"),)
 
 
 def test_function_fields_calls_and_errno() -> None:

@@ -23,6 +23,7 @@ def test_renamed_macro_is_removed_and_defined() -> None:
     assert facts.removes == ("pgoff_to_pte",)
     assert set(facts.defines) == {"pgoff_prot_to_pte", "PTE_FILE_MAX_BITS"}
     assert facts.introduces == ("pgoff_prot_to_pte",)
+    assert facts.signatures == ("pgoff_prot_to_pte(off, prot)",)
     assert facts.arch == "i386"
     assert "pte_to_pgoff" not in facts.defines
 

@@ -85,6 +85,10 @@ def test_verbose_text_shows_evidence() -> None:
     text = render(result.audit, "text", True, result.lifecycles)
     assert "    include/linux/mm.h @@ -160,6 +160,7 @@" in text
     assert "vma-flags [vma-flags/nonuniform-flag] line 47: defines VM_NONUNIFORM" in text
+    assert (
+        "facts: defines PTE_FILE_MAX_BITS, pgoff_prot_to_pte(off, prot), pte_to_pgoff(pte), "
+        "pte_to_pgprot(pte); removes pgoff_to_pte; calls pgprot_val, __pgprot"
+    ) in text
 
 
 def test_markdown_tables() -> None:

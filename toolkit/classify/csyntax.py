@@ -51,12 +51,13 @@ class Fragment:
 
     names: tuple[Name, ...]
     bodies: tuple[Body, ...]
+    signatures: tuple[tuple[int, str], ...] = ()  # (row, `name(a, b)`) of function-like macros
 
 
 # One query for everything we pull out; each capture name is a Kind or a span marker.
 _QUERY = """
 (preproc_def name: (identifier) @define)
-(preproc_function_def name: (identifier) @define)
+(preproc_function_def name: (identifier) @define parameters: (preproc_params) @signature)
 (preproc_params (identifier) @param)
 (preproc_arg) @macro_body
 (enumerator name: (identifier) @define)
@@ -153,6 +154,7 @@ def scan(lines: list[str]) -> Fragment:
     tree = parser.parse(source)
     found: list[Name] = []
     bodies: list[Body] = []
+    signatures: list[tuple[int, str]] = []
     for _pattern, captures in tree_sitter.QueryCursor(query).matches(tree.root_node):
         for capture, nodes in captures.items():
             for node in nodes:
@@ -163,6 +165,9 @@ def scan(lines: list[str]) -> Fragment:
                     if name_nodes:
                         name = (name_nodes[0].text or b"").decode("utf-8", "surrogateescape")
                         bodies.append(Body(name, row, node.end_point.row))
+                elif capture == "signature":
+                    name = (captures["define"][0].text or b"").decode("utf-8", "surrogateescape")
+                    signatures.append((row, name + " ".join(text.split()).replace(" ,", ",")))
                 elif capture == "macro_body":
                     found.extend(_macro_names(text, row))
                 elif capture == "negated":
@@ -170,7 +175,7 @@ def scan(lines: list[str]) -> Fragment:
                         found.append(Name(row, Kind.RETURN_CODE, text))
                 elif text:
                     found.append(Name(row, Kind(capture), text))
-    return Fragment(tuple(dict.fromkeys(found)), tuple(bodies))
+    return Fragment(tuple(dict.fromkeys(found)), tuple(bodies), tuple(signatures))
 
 
 def _macro_names(body: str, first_row: int) -> list[Name]:

@@ -102,6 +102,7 @@ def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
 
     # A definition on a changed line is new or redefined unless the new side lacks it.
     defines = changed_new | (changed_old & defined_new)
+    signatures = tuple(dict.fromkeys(text for row, text in new_tree.signatures if new_changed[row]))
     removes = changed_old - defined_new
     return HunkFacts(
         file=path,
@@ -110,6 +111,7 @@ def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
         arch=arch_of(path),
         functions=tuple(functions),
         defines=tuple(sorted(defines)),
+        signatures=signatures,
         removes=tuple(sorted(removes)),
         introduces=tuple(sorted(changed_new - defined_old)),
         uses=tuple(uses),

@@ -32,6 +32,7 @@ class HunkFacts:
     arch: str | None  # from include/asm-ARCH/ or arch/ARCH/
     functions: tuple[str, ...]  # the hunk section's function and those whose body changes
     defines: tuple[str, ...]  # macros, functions, fields, enumerators new or redefined
+    signatures: tuple[str, ...]  # function-like macros defined, with parameters: `f(a, b)`
     removes: tuple[str, ...]  # definitions the hunk takes away
     introduces: tuple[str, ...]  # definitions the old side did not have at all
     uses: tuple[str, ...]  # identifiers on the added lines

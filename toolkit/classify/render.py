@@ -9,7 +9,15 @@ from typing import Any
 
 from toolkit.classify.checks import Lifecycle
 from toolkit.classify.coverage import FILE_PTE_MACROS
-from toolkit.classify.records import ArchRow, Audit, Finding, PatchReport, Piece, Severity
+from toolkit.classify.records import (
+    ArchRow,
+    Audit,
+    Finding,
+    HunkFacts,
+    PatchReport,
+    Piece,
+    Severity,
+)
 
 SCHEMA = "rfp-audit/1"
 _SUBJECT_WIDTH = 58
@@ -145,6 +153,9 @@ def _hunks_text(patch: PatchReport) -> list[str]:
     for hunk in patch.hunks:
         facts = hunk.facts
         out.append(f"    {facts.file} {facts.header}")
+        summary = _facts_line(facts)
+        if summary:
+            out.append(f"        facts: {summary}")
         for klass in hunk.classes:
             if not klass.evidence:
                 out.append(f"        {klass.name}: no rule matched")
@@ -152,6 +163,18 @@ def _hunks_text(patch: PatchReport) -> list[str]:
                 lines = ",".join(str(n) for n in ev.lines)
                 out.append(f"        {klass.name} [{ev.rule}] line {lines}: {ev.reason}")
     return out
+
+
+def _facts_line(facts: HunkFacts) -> str:
+    """What tree-sitter found on the changed lines, in one line."""
+    macros = {s.split("(", 1)[0]: s for s in facts.signatures}
+    parts = [
+        ("defines", [macros.get(n, n) for n in facts.defines]),
+        ("removes", list(facts.removes)),
+        ("calls", list(facts.calls)),
+        ("returns", [f"-{code}" for code in facts.returns]),
+    ]
+    return "; ".join(f"{key} {', '.join(values)}" for key, values in parts if values)
 
 
 def _life_cells(life: Lifecycle) -> list[str]:
