@@ -11,6 +11,7 @@ from toolkit.arch import Arch, FileLayout
 from toolkit.codegen.cmacros import render_harness, render_header
 from toolkit.errors import ExternalToolError
 from toolkit.verify.records import Check, Counterexample, Outcome, Result
+from toolkit.verify.semantics import predicates
 
 # The generated macros must compile without a single warning; third-party ones only without errors.
 STRICT_FLAGS = ("-std=gnu99", "-O1", "-Wall", "-Wextra", "-Werror")
@@ -101,9 +102,11 @@ def check_generated(arch: Arch, layout: FileLayout, folder: Path) -> Result:
             example = Counterexample(pgoff, pgprot, int(line, 16), f"Python encoder gave {want:#x}")
             return Result(Check.C, Outcome.FAILED, counterexample=example)
     decoded = run_lines(binary, [f"d {pte:x} 0" for pte in expected])
+    rules = predicates(arch, layout)
     for (pgoff, pgprot), pte, line in zip(vectors, expected, decoded, strict=True):
         got_pgoff, got_prot, got_file = (int(v, 16) for v in line.split())
-        expect = (layout.pte_to_pgoff(pte), layout.pte_to_pgprot(pte), int(arch.pte_file(pte)))
+        is_file = any(c.holds(pte) for c in rules.file)
+        expect = (layout.pte_to_pgoff(pte), layout.pte_to_pgprot(pte), int(is_file))
         if (got_pgoff, got_prot, got_file) != expect:
             example = Counterexample(
                 pgoff,
