@@ -9,7 +9,10 @@ from toolkit.model.mm.mmap import vma_link
 
 
 def dup_mmap(mm: mm_struct, oldmm: mm_struct) -> int:
-    """Model of dup_mmap(): copy every VMA, and the PTEs copy_page_range() says to copy."""
+    """Model of dup_mmap() in kernel/fork.c.
+
+    Copy every VMA, and the PTEs copy_page_range() says to copy.
+    """
     for mpnt in oldmm.mmap:
         tmp = vm_area_struct(
             vm_mm=mm,
@@ -29,7 +32,10 @@ def dup_mmap(mm: mm_struct, oldmm: mm_struct) -> int:
 
 
 def copy_mm(oldmm: mm_struct) -> mm_struct:
-    """Model of copy_mm(): the child's mm_struct."""
+    """Model of copy_mm() in kernel/fork.c.
+
+    The child's mm_struct.
+    """
     mm = mm_struct(kernel=oldmm.kernel)
     dup_mmap(mm, oldmm)
     return mm

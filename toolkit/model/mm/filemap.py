@@ -21,13 +21,19 @@ def i_size_pages(ino: inode, page_shift: int) -> int:
 
 
 def find_get_page(ino: inode, pgoff: int) -> bool:
-    """Model of find_get_page(): whether page `pgoff` is in the page cache."""
+    """Model of find_get_page() in mm/filemap.c.
+
+    Whether page `pgoff` is in the page cache.
+    """
     tree = ino.i_mapping.page_tree
     return pgoff < len(tree) and tree[pgoff] != 0
 
 
 def page_cache_read(ino: inode, pgoff: int) -> None:
-    """Model of page_cache_read(): read page `pgoff` into the page cache."""
+    """Model of page_cache_read() in mm/filemap.c.
+
+    Read page `pgoff` into the page cache.
+    """
     mapping = ino.i_mapping
     tree = mapping.page_tree
     if pgoff >= len(tree):
@@ -38,7 +44,10 @@ def page_cache_read(ino: inode, pgoff: int) -> None:
 
 
 def filemap_getpage(vma: vm_area_struct, pgoff: int, nonblock: bool) -> int:
-    """Model of filemap_getpage(): the page's frame, -1 if absent and `nonblock`, or -ENOMEM."""
+    """Model of filemap_getpage() in mm/filemap.c.
+
+    The page's frame, -1 if absent and `nonblock`, or -ENOMEM.
+    """
     ino = vma.vm_file
     assert ino is not None, "BUG_ON: populate on a VMA without a file"
     if not find_get_page(ino, pgoff):
@@ -50,7 +59,10 @@ def filemap_getpage(vma: vm_area_struct, pgoff: int, nonblock: bool) -> int:
 
 
 def filemap_nopage(vma: vm_area_struct, address: int) -> tuple[int, bool]:
-    """Model of filemap_nopage(): (frame or -EFAULT for SIGBUS or -ENOMEM, major fault)."""
+    """Model of filemap_nopage() in mm/filemap.c.
+
+    (frame or -EFAULT for SIGBUS or -ENOMEM, major fault).
+    """
     ino = vma.vm_file
     assert ino is not None, "BUG_ON: nopage on a VMA without a file"
     kernel = vma.vm_mm.kernel
@@ -67,7 +79,10 @@ def filemap_nopage(vma: vm_area_struct, address: int) -> tuple[int, bool]:
 def filemap_populate(
     vma: vm_area_struct, addr: int, length: int, prot: int, pgoff: int, nonblock: bool
 ) -> int:
-    """Model of filemap_populate(): install the pages (or file PTEs) of a remapped range."""
+    """Model of filemap_populate() in mm/filemap.c.
+
+    Install the pages (or file PTEs) of a remapped range.
+    """
     from toolkit.model.mm.fremap import install_file_pte, install_page
     from toolkit.model.mm.memory import zap_page_range
 

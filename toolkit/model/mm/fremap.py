@@ -31,7 +31,10 @@ VM_RWX = 0x7
 
 
 def zap_pte(mm: mm_struct, vma: vm_area_struct, addr: int, table: array[int], index: int) -> None:
-    """Model of zap_pte() in mm/fremap.c: drop whatever the PTE held before a remap."""
+    """Model of zap_pte() in mm/fremap.c.
+
+    Drop whatever the PTE held before a remap.
+    """
     pt = mm.kernel.pgtable
     pte = table[index]
     if pte == pt.PTE_NONE:
@@ -52,7 +55,10 @@ def _private_refuses(mm: mm_struct, vma: vm_area_struct, pte: int) -> bool:
 
 
 def install_page(mm: mm_struct, vma: vm_area_struct, addr: int, page: int, prot: int) -> int:
-    """Model of install_page() in mm/fremap.c: map page-cache page `page` with `prot`."""
+    """Model of install_page() in mm/fremap.c.
+
+    Map page-cache page `page` with `prot`.
+    """
     kernel = mm.kernel
     pt = kernel.pgtable
     table, index = pte_alloc_map(mm, addr)
@@ -70,7 +76,10 @@ def install_page(mm: mm_struct, vma: vm_area_struct, addr: int, page: int, prot:
 
 
 def install_file_pte(mm: mm_struct, vma: vm_area_struct, addr: int, pgoff: int, prot: int) -> int:
-    """Model of install_file_pte() in mm/fremap.c: remember offset and protection in the PTE."""
+    """Model of install_file_pte() in mm/fremap.c.
+
+    Remember offset and protection in the PTE.
+    """
     kernel = mm.kernel
     pt = kernel.pgtable
     table, index = pte_alloc_map(mm, addr)
@@ -97,7 +106,10 @@ def install_file_pte(mm: mm_struct, vma: vm_area_struct, addr: int, pgoff: int, 
 def sys_remap_file_pages(
     mm: mm_struct, start: int, size: int, __prot: int, pgoff: int, flags: int
 ) -> int:
-    """Model of sys_remap_file_pages() in mm/fremap.c (current->mm passed as `mm`)."""
+    """Model of sys_remap_file_pages() in mm/fremap.c.
+
+    MODEL: current->mm is passed as `mm`.
+    """
     kernel = mm.kernel
     pt = kernel.pgtable
     P = kernel.P

@@ -24,7 +24,10 @@ from toolkit.model.mm.mmap import find_vma
 
 
 def madvise_dontneed(vma: vm_area_struct, start: int, end: int) -> int:
-    """Model of madvise_dontneed(): drop the pages, keeping what a nonlinear VMA must keep."""
+    """Model of madvise_dontneed() in mm/madvise.c.
+
+    Drop the pages, keeping what a nonlinear VMA must keep.
+    """
     if vma.vm_flags & VM_LOCKED:
         return -errno.EINVAL
     keep = VM_NONLINEAR
@@ -37,7 +40,10 @@ def madvise_dontneed(vma: vm_area_struct, start: int, end: int) -> int:
 
 
 def sys_madvise(mm: mm_struct, start: int, len_in: int, behavior: int) -> int:
-    """Model of sys_madvise() (current->mm passed as `mm`)."""
+    """Model of sys_madvise() in mm/madvise.c.
+
+    MODEL: current->mm is passed as `mm`.
+    """
     pt = mm.kernel.pgtable
     if behavior not in (MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED):
         return -errno.EINVAL

@@ -34,7 +34,10 @@ VM_RWX = VM_READ | VM_WRITE | VM_EXEC
 
 
 def pte_alloc_map(mm: mm_struct, address: int) -> tuple[array[int], int]:
-    """Model of pte_alloc_map(): the table and index of `address`'s PTE (the table made)."""
+    """Model of pte_alloc_map() in include/linux/mm.h.
+
+    The table and index of `address`'s PTE (the table made).
+    """
     pt = mm.kernel.pgtable
     key = address >> pt.PMD_SHIFT
     table = mm.pgd.get(key)
@@ -53,7 +56,10 @@ def pte_read(mm: mm_struct, address: int) -> int:
 
 
 def page_remove_rmap(mm: mm_struct, pfn: int) -> None:
-    """Model of page_remove_rmap(): drop one mapping of the page at `pfn`."""
+    """Model of page_remove_rmap() in mm/rmap.c.
+
+    Drop one mapping of the page at `pfn`.
+    """
     mem = mm.kernel.mem
     if page_alloc.page_mapping(mem, pfn) is None:
         page_alloc.page_remove_anon(mem, pfn)
@@ -64,7 +70,10 @@ def page_remove_rmap(mm: mm_struct, pfn: int) -> None:
 
 
 def check_perms(vma: vm_area_struct, access: int, pte: int) -> bool:
-    """Model of check_perms() (patch 08): whether the protection in force allows `access`."""
+    """Model of check_perms() in mm/memory.c (patch 08).
+
+    Whether the protection in force allows `access`.
+    """
     pt = vma.vm_mm.kernel.pgtable
     kind = pt.pte_kind(pte)
     if kind == "present":
@@ -77,7 +86,10 @@ def check_perms(vma: vm_area_struct, access: int, pte: int) -> bool:
 
 
 def handle_mm_fault(mm: mm_struct, vma: vm_area_struct, address: int, access: int) -> VM_FAULT:
-    """Model of __handle_mm_fault() in mm/memory.c; `access` is VM_READ, VM_WRITE or VM_EXEC."""
+    """Model of __handle_mm_fault() in mm/memory.c.
+
+    `access` is VM_READ, VM_WRITE or VM_EXEC.
+    """
     table, index = pte_alloc_map(mm, address)
     return handle_pte_fault(mm, vma, address, access, table, index)
 
@@ -114,7 +126,10 @@ def do_no_page(
     table: array[int],
     index: int,
 ) -> VM_FAULT:
-    """Model of do_no_page() in mm/memory.c, with filemap_nopage() as the nopage method."""
+    """Model of do_no_page() in mm/memory.c.
+
+    With filemap_nopage() as the nopage method.
+    """
     from toolkit.model.mm.filemap import filemap_nopage
 
     kernel = mm.kernel
@@ -150,7 +165,10 @@ def do_file_page(
     table: array[int],
     index: int,
 ) -> VM_FAULT:
-    """Model of do_file_page() in mm/memory.c: bring back the page a file PTE names."""
+    """Model of do_file_page() in mm/memory.c.
+
+    Bring back the page a file PTE names.
+    """
     from toolkit.model.mm.filemap import filemap_populate
 
     kernel = mm.kernel
@@ -208,7 +226,10 @@ def do_wp_page(
     index: int,
     orig_pte: int,
 ) -> VM_FAULT:
-    """Model of do_wp_page() in mm/memory.c: break COW, or reuse a page only we map."""
+    """Model of do_wp_page() in mm/memory.c.
+
+    Break COW, or reuse a page only we map.
+    """
     kernel = mm.kernel
     pt = kernel.pgtable
     mem = kernel.mem
@@ -320,7 +341,10 @@ def zap_page_range(
 
 
 def unmap_mapping_range(mapping: inode, holebegin: int, holelen: int, even_cows: bool) -> None:
-    """Model of unmap_mapping_range() in mm/memory.c: unmap a file range from every VMA."""
+    """Model of unmap_mapping_range() in mm/memory.c.
+
+    Unmap a file range from every VMA.
+    """
     pt_shift = _page_shift(mapping)
     if pt_shift is None:
         return
@@ -353,7 +377,10 @@ def _page_shift(mapping: inode) -> int | None:
 
 
 def vmtruncate(mapping: inode, offset: int, page_shift: int) -> int:
-    """Model of vmtruncate() in mm/memory.c: set the size, unmap and drop what lies past it."""
+    """Model of vmtruncate() in mm/memory.c.
+
+    Set the size, unmap and drop what lies past it.
+    """
     from toolkit.model.mm.truncate import truncate_inode_pages
 
     if offset < 0:
@@ -371,7 +398,10 @@ def vmtruncate(mapping: inode, offset: int, page_shift: int) -> int:
 
 
 def copy_page_range(dst_mm: mm_struct, src_mm: mm_struct, vma: vm_area_struct) -> int:
-    """Model of copy_page_range() in mm/memory.c: copy a VMA's PTEs into the child."""
+    """Model of copy_page_range() in mm/memory.c.
+
+    Copy a VMA's PTEs into the child.
+    """
     kernel = src_mm.kernel
     pt = kernel.pgtable
     mem = kernel.mem

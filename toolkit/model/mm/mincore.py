@@ -11,7 +11,10 @@ from toolkit.model.mm.mmap import find_vma
 
 
 def sys_mincore(mm: mm_struct, start: int, length: int) -> list[int] | int:
-    """Model of sys_mincore(): one 0/1 per page, or -errno."""
+    """Model of sys_mincore() in mm/mincore.c.
+
+    One 0/1 per page, or -errno.
+    """
     pt = mm.kernel.pgtable
     if start & ~pt.PAGE_MASK:
         return -errno.EINVAL

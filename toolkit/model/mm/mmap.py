@@ -37,7 +37,10 @@ _START = attrgetter("vm_start")
 
 
 def find_vma(mm: mm_struct, addr: int) -> vm_area_struct | None:
-    """Model of find_vma(): the first VMA ending above `addr`."""
+    """Model of find_vma() in mm/mmap.c.
+
+    The first VMA ending above `addr`.
+    """
     vmas = mm.mmap
     i = bisect_right(vmas, addr, key=_END)
     return vmas[i] if i < len(vmas) else None
@@ -59,7 +62,10 @@ def _file_list(vma: vm_area_struct) -> dict[vm_area_struct, None]:
 
 
 def vma_link(mm: mm_struct, vma: vm_area_struct) -> None:
-    """Model of vma_link(): put `vma` in the mm's list and its file's i_mmap."""
+    """Model of vma_link() in mm/mmap.c.
+
+    Put `vma` in the mm's list and its file's i_mmap.
+    """
     mm.mmap.insert(bisect_left(mm.mmap, vma.vm_start, key=_START), vma)
     mm.map_count += 1
     if vma.vm_file is not None:
@@ -86,7 +92,10 @@ def vma_set_nonlinear(vma: vm_area_struct) -> None:
 
 
 def split_vma(mm: mm_struct, vma: vm_area_struct, addr: int, new_below: bool) -> int:
-    """Model of split_vma(): cut `vma` at `addr`; -ENOMEM at vm.max_map_count."""
+    """Model of split_vma() in mm/mmap.c.
+
+    Cut `vma` at `addr`; -ENOMEM at vm.max_map_count.
+    """
     if mm.map_count >= mm.kernel.sysctl_max_map_count:
         return -errno.ENOMEM
     shift = mm.kernel.pgtable.PAGE_SHIFT
@@ -126,7 +135,10 @@ def _can_merge(prev: vm_area_struct, nxt: vm_area_struct, shift: int) -> bool:
 
 
 def vma_merge(mm: mm_struct, vma: vm_area_struct) -> vm_area_struct:
-    """Model of vma_merge(): join `vma` with compatible neighbours; the VMA that remains."""
+    """Model of vma_merge() in mm/mmap.c.
+
+    Join `vma` with compatible neighbours; the VMA that remains.
+    """
     shift = mm.kernel.pgtable.PAGE_SHIFT
     i = bisect_left(mm.mmap, vma.vm_start, key=_START)
     if i + 1 < len(mm.mmap) and _can_merge(vma, mm.mmap[i + 1], shift):
@@ -142,7 +154,10 @@ def vma_merge(mm: mm_struct, vma: vm_area_struct) -> vm_area_struct:
 
 
 def get_unmapped_area(mm: mm_struct, addr: int, length: int, flags: int) -> int:
-    """Model of get_unmapped_area(): bottom-up first fit from TASK_UNMAPPED_BASE."""
+    """Model of get_unmapped_area() in mm/mmap.c.
+
+    Bottom-up first fit from TASK_UNMAPPED_BASE.
+    """
     pt = mm.kernel.pgtable
     if length > TASK_SIZE:
         return -errno.ENOMEM
@@ -171,7 +186,10 @@ def get_unmapped_area(mm: mm_struct, addr: int, length: int, flags: int) -> int:
 def do_mmap_pgoff(
     mm: mm_struct, file: inode, addr: int, length: int, prot: int, flags: int, pgoff: int
 ) -> int:
-    """Model of do_mmap_pgoff() (current->mm passed as `mm`); the address or -errno."""
+    """Model of do_mmap_pgoff() in mm/mmap.c.
+
+    The address, or -errno. MODEL: current->mm is passed as `mm`.
+    """
     kernel = mm.kernel
     pt = kernel.pgtable
     if not length:
@@ -239,7 +257,10 @@ def mmap_region(
 
 
 def do_munmap(mm: mm_struct, start: int, length: int) -> int:
-    """Model of do_munmap(): split at the edges, zap, unlink."""
+    """Model of do_munmap() in mm/mmap.c.
+
+    Split at the edges, zap, unlink.
+    """
     from toolkit.model.mm.memory import zap_page_range
 
     pt = mm.kernel.pgtable
@@ -274,7 +295,10 @@ def do_munmap(mm: mm_struct, start: int, length: int) -> int:
 
 
 def exit_mmap(mm: mm_struct) -> None:
-    """Model of exit_mmap(): unmap everything the process has."""
+    """Model of exit_mmap() in mm/mmap.c.
+
+    Unmap everything the process has.
+    """
     from toolkit.model.mm.memory import zap_page_range
 
     for vma in list(mm.mmap):

@@ -14,7 +14,10 @@ VM_RWX = 0x7
 
 
 def change_protection(vma: vm_area_struct, addr: int, end: int, newprot: int) -> None:
-    """Model of change_protection(): give every present PTE of the range `newprot`."""
+    """Model of change_protection() in mm/mprotect.c.
+
+    Give every present PTE of the range `newprot`.
+    """
     # Patch 03: a non-uniform VMA's pages keep their own protections; only the default moves.
     if vma.vm_mm.kernel.P[3] and vma.vm_flags & VM_NONUNIFORM:
         return
@@ -33,7 +36,10 @@ def change_protection(vma: vm_area_struct, addr: int, end: int, newprot: int) ->
 
 
 def mprotect_fixup(mm: mm_struct, vma: vm_area_struct, start: int, end: int, newflags: int) -> int:
-    """Model of mprotect_fixup(): split off [start, end) and give it `newflags`."""
+    """Model of mprotect_fixup() in mm/mprotect.c.
+
+    Split off [start, end) and give it `newflags`.
+    """
     if newflags == vma.vm_flags:
         return 0
     if start != vma.vm_start:
@@ -52,7 +58,10 @@ def mprotect_fixup(mm: mm_struct, vma: vm_area_struct, start: int, end: int, new
 
 
 def sys_mprotect(mm: mm_struct, start: int, length: int, prot: int) -> int:
-    """Model of sys_mprotect() (current->mm passed as `mm`)."""
+    """Model of sys_mprotect() in mm/mprotect.c.
+
+    MODEL: current->mm is passed as `mm`.
+    """
     pt = mm.kernel.pgtable
     if start & ~pt.PAGE_MASK:
         return -errno.EINVAL

@@ -52,7 +52,10 @@ def file_page_pfn(mem: mem_map_t, ino: inode, index: int) -> int:
 
 
 def page_mapping(mem: mem_map_t, pfn: int) -> inode | None:
-    """Model of page_mapping(): the file of a page-cache page, None for an anonymous page."""
+    """Model of page_mapping() in include/linux/mm.h.
+
+    The file of a page-cache page, None for an anonymous page.
+    """
     return mem.chunk_inode[pfn >> PFN_CHUNK_SHIFT]
 
 
@@ -80,7 +83,10 @@ def set_page_value(mem: mem_map_t, pfn: int, value: int) -> None:
 
 
 def alloc_page(mem: mem_map_t, value: int) -> int:
-    """Model of alloc_page() for an anonymous page holding `value` (-1 when out of frames)."""
+    """Model of alloc_page() in include/linux/gfp.h.
+
+    For an anonymous page holding `value` (-1 when out of frames).
+    """
     if not mem.anon_free:
         base = _new_chunk(mem, None, 0)
         if base < 0:

@@ -20,9 +20,9 @@ from toolkit.model.mm.swapfile import get_swap_page, swap_duplicate
 def try_to_unmap_one(
     vma: vm_area_struct, address: int, table: array[int], index: int, slots: dict[int, int]
 ) -> None:
-    """Model of try_to_unmap_one(): unmap one PTE of a linear VMA (anon pages go to swap).
+    """Model of try_to_unmap_one() in mm/rmap.c.
 
-    `slots` remembers the swap slot each anonymous page got, for its other PTEs.
+    Unmap one PTE of a linear VMA; anonymous pages go to swap. `slots` remembers the swap slot each anonymous page got, for its other PTEs.
     """
     mm = vma.vm_mm
     kernel = mm.kernel
@@ -50,7 +50,10 @@ def try_to_unmap_one(
 
 
 def try_to_unmap_cluster(vma: vm_area_struct, address: int, table: array[int], index: int) -> None:
-    """Model of try_to_unmap_cluster(): unmap one PTE of a nonlinear VMA, saving its offset."""
+    """Model of try_to_unmap_cluster() in mm/rmap.c.
+
+    Unmap one PTE of a nonlinear VMA, saving its offset.
+    """
     mm = vma.vm_mm
     kernel = mm.kernel
     pt = kernel.pgtable
@@ -103,7 +106,10 @@ def _walk_present(vma: vm_area_struct, pfn: int | None) -> list[tuple[int, array
 
 
 def try_to_unmap(kernel: Kernel, page: int) -> None:
-    """Model of try_to_unmap(): unmap page frame `page` from every PTE mapping it."""
+    """Model of try_to_unmap() in mm/rmap.c.
+
+    Unmap page frame `page` from every PTE mapping it.
+    """
     mem = kernel.mem
     mapping = page_alloc.page_mapping(mem, page)
     slots: dict[int, int] = {}

@@ -15,7 +15,10 @@ class swap_info_struct:
 
 
 def get_swap_page(si: swap_info_struct, value: int) -> int:
-    """Model of get_swap_page() plus the write-out: a slot holding `value` for one user."""
+    """Model of get_swap_page() in mm/swapfile.c.
+
+    Plus the write-out: a slot holding `value` for one user.
+    """
     offset = si.next_offset
     si.next_offset += 1
     si.slots[offset] = [value, 1]
@@ -23,12 +26,18 @@ def get_swap_page(si: swap_info_struct, value: int) -> int:
 
 
 def swap_duplicate(si: swap_info_struct, offset: int) -> None:
-    """Model of swap_duplicate(): one more PTE refers to the slot (fork)."""
+    """Model of swap_duplicate() in mm/swapfile.c.
+
+    One more PTE refers to the slot (fork).
+    """
     si.slots[offset][1] += 1
 
 
 def swap_free(si: swap_info_struct, offset: int) -> None:
-    """Model of swap_free(): one PTE less refers to the slot."""
+    """Model of swap_free() in mm/swapfile.c.
+
+    One PTE less refers to the slot.
+    """
     slot = si.slots[offset]
     slot[1] -= 1
     if slot[1] == 0:

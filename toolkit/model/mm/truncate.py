@@ -6,7 +6,10 @@ from toolkit.model.include.linux.fs import inode
 
 
 def truncate_inode_pages(mapping: inode, lstart: int, page_shift: int) -> None:
-    """Model of truncate_inode_pages(): forget the cached pages and data from `lstart` on."""
+    """Model of truncate_inode_pages() in mm/truncate.c.
+
+    Forget the cached pages and data from `lstart` on.
+    """
     start = (lstart + (1 << page_shift) - 1) >> page_shift
     space = mapping.i_mapping
     tree = space.page_tree

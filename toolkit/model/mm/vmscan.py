@@ -8,7 +8,10 @@ from toolkit.model.mm.rmap import try_to_unmap, unmap_all
 
 
 def remove_from_page_cache(kernel: Kernel, page: int) -> None:
-    """Model of remove_from_page_cache(): the file page is no longer in core."""
+    """Model of remove_from_page_cache() in mm/filemap.c.
+
+    The file page is no longer in core.
+    """
     mapping = page_alloc.page_mapping(kernel.mem, page)
     if mapping is None:
         return
@@ -27,7 +30,10 @@ def shrink_page(kernel: Kernel, page: int) -> None:
 
 
 def shrink_all_memory(kernel: Kernel) -> None:
-    """Model of shrink_all_memory(): every mapped page unmapped, every cached page dropped."""
+    """Model of shrink_all_memory() in mm/vmscan.c.
+
+    Every mapped page unmapped, every cached page dropped.
+    """
     unmap_all(kernel)
     for ino in kernel.files.values():
         ino.i_mapping.page_tree = bytearray()

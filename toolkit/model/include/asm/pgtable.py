@@ -80,7 +80,10 @@ class Pgtable:
         return (1 << (top - self.arch.pfn_shift)) - 1
 
     def pte_pfn(self, pte: int) -> int:
-        """Model of pte_pfn(); frames stay below max_pfn, so the protection bits never mix in."""
+        """Model of pte_pfn() in include/asm-ARCH/pgtable.h.
+
+        Frames stay below max_pfn, so the protection bits never mix in.
+        """
         return (pte >> self.arch.pfn_shift) & self.max_pfn
 
     def normalize(self, prot: int) -> int:
@@ -88,7 +91,7 @@ class Pgtable:
         return self._normal[prot & 7]
 
     def mk_pte(self, pfn: int, prot: int) -> int:
-        """Model of mk_pte(): a present PTE of page frame `pfn` with PROT_* `prot`."""
+        """Model of mk_pte() in include/asm-ARCH/pgtable.h: page frame `pfn` with `prot`."""
         return (pfn << self.arch.pfn_shift) | self._pgprot[prot & 7]
 
     def pte_prot(self, pte: int) -> int:
@@ -100,11 +103,11 @@ class Pgtable:
         return rights
 
     def pgoff_prot_to_pte(self, pgoff: int, prot: int) -> int:
-        """Model of pgoff_prot_to_pte() (pgoff_to_pte() without patch 01)."""
+        """Model of pgoff_prot_to_pte() in include/asm-ARCH/pgtable.h (pgoff_to_pte() before 01)."""
         return self._pgoff_prot_to_pte(pgoff, self._pgprot[prot & 7])
 
     def pte_to_pgprot(self, pte: int) -> int:
-        """Model of pte_to_pgprot() (patch 01): the rights kept in a file PTE."""
+        """Model of pte_to_pgprot() in include/asm-ARCH/pgtable.h (patch 01)."""
         return self._restored[self.layout.pte_to_pgprot(pte) & self._kept_mask]
 
     def pte_kind(self, pte: int) -> str:

@@ -76,6 +76,9 @@ def linear_page_index(vma: vm_area_struct, address: int) -> int:
 
 
 def calc_vm_prot_bits(prot: int) -> int:
-    """Model of calc_vm_prot_bits() in include/linux/mman.h: PROT_* to VM_READ/WRITE/EXEC."""
+    """Model of calc_vm_prot_bits() in include/linux/mman.h.
+
+    PROT_* to VM_READ/WRITE/EXEC.
+    """
     # PROT_READ/WRITE/EXEC and VM_READ/WRITE/EXEC share their values.
     return prot & (VM_READ | VM_WRITE | VM_EXEC)

@@ -11,9 +11,9 @@ from toolkit.model.include.linux.mm import (
 
 
 def save_nonlinear_pte(prot: int, index: int, vma: vm_area_struct, address: int) -> bool:
-    """Model of save_nonlinear_pte() (patch 02): must this PTE become a file PTE when unmapped?
+    """Model of save_nonlinear_pte() in include/linux/pagemap.h (patch 02).
 
-    It must when the page is not at its linear offset in a nonlinear VMA, or when its
+    Whether a PTE must become a file PTE when unmapped: it must when the page is not at its linear offset in a nonlinear VMA, or when its
     protection differs from the default of a non-uniform VMA.
     """
     if vma.vm_flags & VM_NONLINEAR and index != linear_page_index(vma, address):
@@ -22,5 +22,8 @@ def save_nonlinear_pte(prot: int, index: int, vma: vm_area_struct, address: int)
 
 
 def save_nonuniform_pte(prot: int, vma: vm_area_struct) -> bool:
-    """Model of save_nonuniform_pte() (patch 17): keep a linear page's own protection."""
+    """Model of save_nonuniform_pte() in include/linux/pagemap.h (patch 17).
+
+    Keep a linear page's own protection.
+    """
     return bool(vma.vm_flags & VM_NONUNIFORM) and prot != vma.vm_page_prot
