@@ -22,7 +22,8 @@ PF_INSTR = 0x10
 def do_page_fault(mm: mm_struct, address: int, error_code: int) -> VM_FAULT:
     """Model of do_page_fault() in arch/i386/mm/fault.c.
 
-    Find the VMA, check it, let the generic code handle the rest. MODEL: no stack growth, no kernel-mode faults; SIGSEGV stands for bad_area.
+    Find the VMA, check it, let the generic code handle the rest. MODEL: no stack growth, no
+    kernel-mode faults; SIGSEGV stands for bad_area.
     """
     vma = find_vma(mm, address)
     if vma is None or vma.vm_start > address:

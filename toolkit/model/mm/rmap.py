@@ -22,7 +22,8 @@ def try_to_unmap_one(
 ) -> None:
     """Model of try_to_unmap_one() in mm/rmap.c.
 
-    Unmap one PTE of a linear VMA; anonymous pages go to swap. `slots` remembers the swap slot each anonymous page got, for its other PTEs.
+    Unmap one PTE of a linear VMA; anonymous pages go to swap. `slots` remembers the swap slot
+    each anonymous page got, for its other PTEs.
     """
     mm = vma.vm_mm
     kernel = mm.kernel
