@@ -42,9 +42,10 @@ class FileCount:
 
 
 def series_names() -> list[str]:
-    """The quilt names of patches/series, comments and blank lines skipped."""
+    """The quilt names of patches/series (without .patch), comments and blank lines skipped."""
     lines = (PATCHES / "series").read_text().splitlines()
-    return [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]
+    names = [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]
+    return [name.removesuffix(".patch") for name in names]
 
 
 def manifest() -> dict:
