@@ -124,9 +124,8 @@ class LifecycleCheck:
         return []
 
 
-@dataclass(slots=True)
-class _Tracked:
-    lines: dict[int, tuple[str, int]] = field(default_factory=dict)  # line -> (text, patch)
+# Per file: line number in the file as the series left it so far -> (text, patch that added it).
+Tracked = dict[int, tuple[str, int]]
 
 
 class ConsistencyCheck:
@@ -134,7 +133,7 @@ class ConsistencyCheck:
 
     def __init__(self) -> None:
         """Start with no file touched."""
-        self._files: dict[str, _Tracked] = {}
+        self._files: dict[str, Tracked] = {}
         self._findings: list[Finding] = []
 
     def findings(self) -> list[Finding]:
@@ -149,16 +148,14 @@ class ConsistencyCheck:
             if diff.kind is ChangeKind.REMOVED:
                 self._files.pop(diff.path, None)
                 continue
-            if diff.kind is ChangeKind.ADDED:
-                self._files[diff.path] = _Tracked()
-            tracked = self._files.setdefault(diff.path, _Tracked())
-            tracked.lines = self._apply(number, diff, tracked.lines)
-            if not tracked.lines:
-                del self._files[diff.path]
+            tracked = {} if diff.kind is ChangeKind.ADDED else self._files.get(diff.path, {})
+            tracked = self._apply(number, diff, tracked)
+            if tracked:
+                self._files[diff.path] = tracked
+            else:
+                self._files.pop(diff.path, None)
 
-    def _apply(
-        self, number: int, diff: FileDiff, lines: dict[int, tuple[str, int]]
-    ) -> dict[int, tuple[str, int]]:
+    def _apply(self, number: int, diff: FileDiff, lines: Tracked) -> Tracked:
         placed: list[tuple[Hunk, int]] = []
         for hunk in diff.hunks:
             placed.append((hunk, self._place(number, diff, hunk, lines)))
@@ -174,7 +171,7 @@ class ConsistencyCheck:
         starts = [start for start, _, _ in spans]
         # shifts[i]: how far lines after span i move, the deltas of spans 0..i summed
         shifts = list(accumulate(delta for _, _, delta in spans))
-        result: dict[int, tuple[str, int]] = {}
+        result: Tracked = {}
         for line, value in lines.items():
             if value[1] <= number - _WINDOW:
                 continue
@@ -196,7 +193,7 @@ class ConsistencyCheck:
         return result
 
     @staticmethod
-    def _offsets(old: list[tuple[int, Line]], lines: dict[int, tuple[str, int]]) -> list[int]:
+    def _offsets(old: list[tuple[int, Line]], lines: Tracked) -> list[int]:
         """Offsets, nearest first, at which some old line meets a tracked line of its text."""
         sources: dict[str, list[int]] = {}
         for source, item in old:
@@ -211,9 +208,7 @@ class ConsistencyCheck:
         found.discard(0)
         return sorted((d for d in found if abs(d) <= _MAX_OFFSET), key=lambda d: (abs(d), d))
 
-    def _place(
-        self, number: int, diff: FileDiff, hunk: Hunk, lines: dict[int, tuple[str, int]]
-    ) -> int:
+    def _place(self, number: int, diff: FileDiff, hunk: Hunk, lines: Tracked) -> int:
         """The offset the hunk applies at; a mismatch with no clean offset is a finding."""
         old = [
             (item.source_line, item)
@@ -224,6 +219,7 @@ class ConsistencyCheck:
             return 0
 
         def score(offset: int) -> tuple[int, list[tuple[int, str, str, int, int]]]:
+            """Tracked lines the hunk's old side meets at `offset`: matches, and mismatches."""
             hits, bad = 0, []
             for source, item in old:
                 known = lines.get(source + offset)

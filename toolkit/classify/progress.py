@@ -31,6 +31,7 @@ def progress_bar(label: str) -> Iterator[Progress | None]:
         task = bar.add_task(label, total=None)
 
         def advance(done: int, total: int | None) -> None:
+            """Show `done` patches read."""
             bar.update(task, completed=done, total=total)
 
         yield advance

@@ -88,6 +88,7 @@ def _counts(audit: Audit) -> str:
 
 def _arch_cells(row: ArchRow) -> list[str]:
     def mark(piece: Piece) -> str:
+        """`yes` when the arch has the piece."""
         return "yes" if piece in row.pieces else "-"
 
     return [

@@ -130,6 +130,7 @@ def _rule(
     )
 
     def strings(key: str) -> tuple[str, ...]:
+        """The rule's list of strings under `key`, empty when absent."""
         return _strings(entry.get(key, []), source, f"{rule_id}.{key}", text)
 
     rule = Rule(
