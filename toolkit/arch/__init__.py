@@ -19,6 +19,7 @@ from toolkit.arch.records import (
     FileLayout,
     Move,
     ProtMove,
+    SwapEntry,
 )
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "FileLayout",
     "Move",
     "ProtMove",
+    "SwapEntry",
     "arch_names",
     "load_arch",
 ]

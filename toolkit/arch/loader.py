@@ -24,6 +24,7 @@ from toolkit.arch.records import (
     FileLayout,
     Move,
     ProtMove,
+    SwapEntry,
 )
 from toolkit.errors import ArchDataError, MissingInputError
 from toolkit.paths import ARCHS
@@ -32,7 +33,7 @@ TOP_REQUIRED = ("name", "title", "headers", "pte_bits", "page_shift", "pfn_shift
 TOP_TABLES = ("bits", "predicates", "prot", "swap", "layout")
 TOP_OPTIONAL = ("long_bits",)
 LAYOUT_REQUIRED = ("max_bits", "encode", "set", "decode")
-LAYOUT_OPTIONAL = ("combine", "prot", "note", "pte_file", "pte_present")
+LAYOUT_OPTIONAL = ("combine", "prot", "note", "pte_file", "pte_present", "pte_none", "word_bits")
 PREDICATES = ("pte_present", "pte_file", "pte_none")
 # A TOML table header, `[layout.2005]`, or a `key =` line.
 _HEADER = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
@@ -184,8 +185,7 @@ def parse_arch(text: str, path: Path) -> Arch:
     names_mask(keep_values, "prot.keep")
     pmap = r.table(prot["map"], "prot.map", PROT_KEYS)
     prot_map = tuple(names_mask(pmap[k], f"prot.map.{k}") for k in PROT_KEYS)
-    swap = r.table(data["swap"], "swap", ("type", "offset"))
-    swap_type, swap_offset = (_field(r, swap[k], f"swap.{k}", pte_bits) for k in ("type", "offset"))
+    swap = _swap(r, data["swap"], pte_bits, long_bits, names_mask)
     layouts_data = r.table(data["layout"], "layout", ("legacy",), ("2005",))
     arch = Arch(
         name=name,
@@ -203,8 +203,10 @@ def parse_arch(text: str, path: Path) -> Arch:
         none=clauses["pte_none"],
         prot_map=prot_map,
         keep=tuple(keep_values),
-        swap_type=swap_type,
-        swap_offset=swap_offset,
+        swap_type=_widest(swap.type),
+        swap_offset=_widest(swap.offset),
+        # The single-field form is all in swap_type/swap_offset, which callers may replace().
+        swap=swap if _split(swap) else None,
     )
     layouts = tuple(
         _layout(r, arch, kind, layouts_data[kind], names_mask)
@@ -289,6 +291,60 @@ def _field(r: _Reader, data: Any, key: str, pte_bits: int) -> Field:
     return Field(start, width)
 
 
+def _swap(
+    r: _Reader,
+    data: Any,
+    pte_bits: int,
+    long_bits: int,
+    names_mask: Callable[[Any, str], int],
+) -> SwapEntry:
+    """The [swap] table: each field one `{ from, width }` PTE field, or a list of moves."""
+    r.table(data, "swap", ("type", "offset"), ("set",))
+    fields: dict[str, tuple[Move, ...]] = {}
+    for name in ("type", "offset"):
+        key = f"swap.{name}"
+        if isinstance(data[name], dict):
+            # The single-field form names where the field starts in the PTE.
+            single = _field(r, data[name], key, pte_bits)
+            fields[name] = (Move(0, single.width, single.start),)
+        else:
+            fields[name] = _moves(r, data[name], key, pte_bits, long_bits, "PTE")
+    set_names = data.get("set", [])
+    set_mask = names_mask(set_names, "swap.set") if "set" in data else 0
+    taken = set_mask
+    for name in ("type", "offset"):
+        covered = 0
+        for i, move in enumerate(fields[name]):
+            item = f"swap.{name}[{i}]" if isinstance(data[name], list) else f"swap.{name}"
+            if move.dst_mask & taken:
+                raise r.fail(
+                    item, f"bits {_span(move.dst_mask & taken)} overlap another swap field"
+                )
+            if move.src_mask & covered:
+                raise r.fail(item, f"{name} bits {_span(move.src_mask & covered)} placed twice")
+            taken |= move.dst_mask
+            covered |= move.src_mask
+    return SwapEntry(fields["type"], fields["offset"], set_mask, tuple(set_names))
+
+
+def _split(swap: SwapEntry) -> bool:
+    """Whether the swap entry has a split field or constant bits (more than two Fields say)."""
+    return (
+        bool(swap.set_mask)
+        or len(swap.type) > 1
+        or len(swap.offset) > 1
+        or any(m.src for m in (*swap.type, *swap.offset))
+    )
+
+
+def _widest(moves: tuple[Move, ...]) -> Field:
+    """The widest piece of a swap field, as the single Field older callers read."""
+    if not moves:
+        return Field(0, 0)
+    move = max(moves, key=lambda m: m.width)
+    return Field(move.dst, move.width)
+
+
 def _moves(
     r: _Reader, data: Any, key: str, dst_bits: int, src_bits: int, dst_name: str
 ) -> tuple[Move, ...]:
@@ -322,18 +378,29 @@ def _layout(
     key = f"layout.{kind}"
     r.table(data, key, LAYOUT_REQUIRED, LAYOUT_OPTIONAL)
     max_bits = r.integer(data, "max_bits", key, 1, arch.long_bits)
-    encode = _moves(r, data["encode"], f"{key}.encode", arch.pte_bits, arch.long_bits, "PTE")
+    word_bits = r.integer(data, "word_bits", key, 8, arch.pte_bits) if "word_bits" in data else 0
+    # The encoder's word: nothing it writes lies above it.
+    word = word_bits or arch.pte_bits
+    encode = _moves(
+        r,
+        data["encode"],
+        f"{key}.encode",
+        word,
+        arch.long_bits,
+        "encoder word" if word_bits else "PTE",
+    )
     decode = _moves(r, data["decode"], f"{key}.decode", arch.long_bits, arch.pte_bits, "offset")
     set_names = data["set"]
     set_mask = names_mask(set_names, f"{key}.set")
     combine_name = r.string(data, "combine", key) if "combine" in data else "or"
     if combine_name not in {c.value for c in Combine}:
         raise r.fail(f"{key}.combine", f"expected 'or' or 'add', not {combine_name!r}")
-    prot: tuple[ProtMove, ...] = ()
+    prot_specs: tuple[tuple[ProtMove, bool], ...] = ()
     if "prot" in data:
         if kind == "legacy":
             raise r.fail(f"{key}.prot", "the legacy encoding keeps no protection bits")
-        prot = _prot_moves(r, arch, data["prot"], f"{key}.prot")
+        prot_specs = _prot_moves(r, arch, data["prot"], f"{key}.prot")
+    prot = tuple(pmove for pmove, _ in prot_specs)
     reserved = sum(1 << b for b in arch.reserved)
     # Under "or" every PTE bit the encoder writes belongs to one field only; "add" describes a
     # kernel formula that sums overlapping fields, carries included, so overlaps are its point.
@@ -351,18 +418,36 @@ def _layout(
         if move.dst_mask & reserved:
             raise r.fail(item, f"bits {_span(move.dst_mask & reserved)} are reserved")
         taken |= move.dst_mask
-    for i, pmove in enumerate(prot):
+    kept = 0
+    for i, (pmove, overlap) in enumerate(prot_specs):
         item = f"{key}.prot[{i}]"
-        if taken >> pmove.dst & 1:
-            raise r.fail(item, f"bit {pmove.dst} overlaps an encode field or a set bit")
+        # A kept bit written onto an offset field is a defect, but some hand ports did it
+        # (sparc64 ORs, ia64 adds): `overlap = true` says the data means it.
+        if taken >> pmove.dst & 1 and not overlap:
+            raise r.fail(
+                item,
+                f"bit {pmove.dst} overlaps an encode field or a set bit "
+                "(say overlap = true if the kernel really does this)",
+            )
+        if overlap and not taken >> pmove.dst & 1:
+            raise r.fail(item, f"overlap = true, but bit {pmove.dst} overlaps nothing")
+        if set_mask >> pmove.dst & 1 and not adds:
+            raise r.fail(item, f"bit {pmove.dst} is a set bit (combine is 'or')")
+        if kept >> pmove.dst & 1:
+            raise r.fail(item, f"bit {pmove.dst} already holds another kept bit")
         if reserved >> pmove.dst & 1:
             raise r.fail(item, f"bit {pmove.dst} is reserved")
-        taken |= 1 << pmove.dst
+        if pmove.dst >= word:
+            raise r.fail(item, f"bit {pmove.dst} is above the {word}-bit encoder word")
+        kept |= 1 << pmove.dst
+    taken |= kept
     if set_mask & reserved:
         raise r.fail(f"{key}.set", f"bits {_span(set_mask & reserved)} are reserved")
+    if set_mask >> word:
+        raise r.fail(f"{key}.set", f"bits {_span(set_mask >> word << word)} are above the word")
     note = r.string(data, "note", key) if "note" in data else ""
     # A hand port may redefine the predicates (ppc moves _PAGE_FILE); legacy is the arch's own.
-    predicates = {"pte_file": arch.file, "pte_present": arch.present}
+    predicates = {"pte_file": arch.file, "pte_present": arch.present, "pte_none": arch.none}
     for name in predicates:
         if name in data:
             if kind == "legacy":
@@ -385,25 +470,32 @@ def _layout(
         note=note,
         file_clauses=predicates["pte_file"],
         present_clauses=predicates["pte_present"],
+        none_clauses=predicates["pte_none"],
+        word_bits=word_bits,
     )
 
 
-def _prot_moves(r: _Reader, arch: Arch, data: Any, key: str) -> tuple[ProtMove, ...]:
+def _prot_moves(r: _Reader, arch: Arch, data: Any, key: str) -> tuple[tuple[ProtMove, bool], ...]:
+    """The kept-bit moves `{ bit, to [, from] [, overlap] }`, each with its overlap flag."""
     if not isinstance(data, list):
         raise r.fail(key, "expected a list of protection moves")
     positions = {b.name: b.bit for b in arch.bits}
-    moves: list[ProtMove] = []
+    moves: list[tuple[ProtMove, bool]] = []
     for i, spec in enumerate(data):
         item = f"{key}[{i}]"
-        r.table(spec, item, ("bit", "to"))
+        r.table(spec, item, ("bit", "to"), ("from", "overlap"))
         name = r.string(spec, "bit", item)
         if name not in positions:
             raise r.fail(item, f"unknown bit name {name!r}")
         if name not in arch.keep:
             raise r.fail(item, f"{name} is not in prot.keep")
-        moves.append(
-            ProtMove(name, positions[name], r.integer(spec, "to", item, 0, arch.pte_bits - 1))
-        )
+        overlap = spec.get("overlap", False)
+        if not isinstance(overlap, bool):
+            raise r.fail(f"{item}.overlap", "expected true or false")
+        to = r.integer(spec, "to", item, 0, arch.pte_bits - 1)
+        # `from` only where pte_to_pgprot() reads elsewhere than the encoder writes.
+        read = r.integer(spec, "from", item, 0, arch.pte_bits - 1) if "from" in spec else None
+        moves.append((ProtMove(name, positions[name], to, None if read == to else read), overlap))
     return tuple(moves)
 
 

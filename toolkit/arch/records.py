@@ -84,11 +84,63 @@ class Move:
 
 @dataclass(frozen=True, slots=True)
 class ProtMove:
-    """A kept pgprot bit `name`, read at pgprot bit `src` and stored at PTE bit `dst`."""
+    """A kept pgprot bit `name`, read at pgprot bit `src` and stored at PTE bit `dst`.
+
+    `read` is the PTE bit pte_to_pgprot() takes it back from, where a hand port's decoder
+    looks elsewhere than its encoder writes (sparc64's 2005 port); None means `dst`.
+    """
 
     name: str
     src: int
     dst: int
+    read: int | None = None
+
+    @property
+    def read_at(self) -> int:
+        """The PTE bit pte_to_pgprot() reads this bit back from."""
+        return self.dst if self.read is None else self.read
+
+
+@dataclass(frozen=True, slots=True)
+class SwapEntry:
+    """A swap PTE: the moves of the swap type and offset into the PTE, plus constant bits.
+
+    Moves go from a bit of the type (or offset) to a PTE bit; `__swp_type`/`__swp_offset` are
+    taken as their inverse. Fields split around flag bits are several moves (sh64, parisc).
+    """
+
+    type: tuple[Move, ...]
+    offset: tuple[Move, ...]
+    set_mask: int = 0  # bits every swap PTE carries (s390's _PAGE_INVALID_SWAP)
+    set_names: tuple[str, ...] = ()
+
+    @property
+    def type_bits(self) -> int:
+        """How many bits of the swap type the PTE holds."""
+        return sum(m.width for m in self.type)
+
+    @property
+    def offset_bits(self) -> int:
+        """How many bits of the swap offset the PTE holds."""
+        return sum(m.width for m in self.offset)
+
+    def entry_to_pte(self, type_: int, offset: int) -> int:
+        """The swap PTE of swap `type_` and `offset` (each cut to the bits the PTE holds)."""
+        pte = self.set_mask
+        for move in self.type:
+            pte |= (type_ >> move.src & (1 << move.width) - 1) << move.dst
+        for move in self.offset:
+            pte |= (offset >> move.src & (1 << move.width) - 1) << move.dst
+        return pte
+
+    def pte_to_entry(self, pte: int) -> tuple[int, int]:
+        """The swap type and offset a swap PTE holds."""
+        type_ = offset = 0
+        for move in self.type:
+            type_ |= (pte >> move.dst & (1 << move.width) - 1) << move.src
+        for move in self.offset:
+            offset |= (pte >> move.dst & (1 << move.width) - 1) << move.src
+        return type_, offset
 
 
 def _compile(moves: tuple[Move, ...]) -> tuple[tuple[int, int, int], ...]:
@@ -116,30 +168,40 @@ class FileLayout:
     # pte_file()/pte_present() under this layout: the arch's, or a hand port's redefinition
     file_clauses: tuple[Clause, ...] = ()
     present_clauses: tuple[Clause, ...] = ()
+    # pte_none() under this layout (s390's 2005 port redefines it); empty: see pte_none()
+    none_clauses: tuple[Clause, ...] = ()
+    # The C word the encoder computes in, where narrower than the PTE (mips32-64bitphys builds
+    # pte_low alone): its carries stop there. 0 means the whole PTE.
+    word_bits: int = 0
     _enc: tuple[tuple[int, int, int], ...] = field(init=False, repr=False, compare=False)
     _dec: tuple[tuple[int, int, int], ...] = field(init=False, repr=False, compare=False)
     _penc: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
+    _pdec: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
     _top: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_enc", _compile(self.encode))
         object.__setattr__(self, "_dec", _compile(self.decode))
         object.__setattr__(self, "_penc", tuple((p.src, p.dst) for p in self.prot))
-        object.__setattr__(self, "_top", (1 << self.pte_bits) - 1)
+        object.__setattr__(self, "_pdec", tuple((p.src, p.read_at) for p in self.prot))
+        object.__setattr__(self, "_top", (1 << (self.word_bits or self.pte_bits)) - 1)
 
     def pgoff_prot_to_pte(self, pgoff: int, pgprot: int = 0) -> int:
         """The file PTE holding page offset `pgoff` and the kept bits of arch `pgprot`."""
         pte = self.set_mask
         if self.combine is Combine.ADD:
+            # The kernel sums offset fields and kept pgprot bits alike (ia64 adds AR_RW onto
+            # offset bits); a carry out of the top bit of the C word is lost.
             for src, mask, dst in self._enc:
                 pte += (pgoff >> src & mask) << dst
-            pte &= self._top  # a carry out of the top bit is lost, as in the C type
-        else:
-            for src, mask, dst in self._enc:
-                pte |= (pgoff >> src & mask) << dst
+            for src, dst in self._penc:
+                pte += (pgprot >> src & 1) << dst
+            return pte & self._top
+        for src, mask, dst in self._enc:
+            pte |= (pgoff >> src & mask) << dst
         for src, dst in self._penc:
             pte |= (pgprot >> src & 1) << dst
-        return pte
+        return pte & self._top
 
     def pte_to_pgoff(self, pte: int) -> int:
         """The page offset a file PTE holds, read as the layout's decoder reads it."""
@@ -160,11 +222,15 @@ class FileLayout:
         """Whether pte_present() holds, as this layout defines it."""
         return any(c.holds(pte) for c in self.present_clauses)
 
+    def pte_none(self, pte: int) -> bool:
+        """Whether pte_none() holds, as this layout defines it (False without clauses)."""
+        return any(c.holds(pte) for c in self.none_clauses)
+
     def pte_to_pgprot(self, pte: int) -> int:
         """The kept arch pgprot bits a file PTE holds, back at their pgprot positions."""
         pgprot = 0
-        for src, dst in self._penc:
-            pgprot |= (pte >> dst & 1) << src
+        for src, read in self._pdec:
+            pgprot |= (pte >> read & 1) << src
         return pgprot
 
 
@@ -187,8 +253,11 @@ class Arch:
     none: tuple[Clause, ...] = ()
     prot_map: tuple[int, ...] = (0,) * 8  # pgprot bits indexed by PROT_* value
     keep: tuple[str, ...] = ()
+    # The widest piece of each swap field (the whole field where it is not split); `swap` is
+    # the exact entry where archs/ gives split fields or constant bits, else None.
     swap_type: Field = Field(0, 0)
     swap_offset: Field = Field(0, 0)
+    swap: SwapEntry | None = None
     layouts: tuple[FileLayout, ...] = ()
     unsolved: str = ""  # why the solver found no layout, when it found none
 
@@ -245,13 +314,27 @@ class Arch:
                 allowed |= prot
         return allowed
 
+    def swap_entry(self) -> SwapEntry:
+        """The exact swap entry layout, whichever form archs/ wrote it in."""
+        if self.swap is not None:
+            return self.swap
+        t, o = self.swap_type, self.swap_offset
+        return SwapEntry(
+            (Move(0, t.width, t.start),) if t.width else (),
+            (Move(0, o.width, o.start),) if o.width else (),
+        )
+
     def swp_entry_to_pte(self, type_: int, offset: int) -> int:
         """The swap PTE of swap `type_` and `offset` (each cut to its field)."""
+        if self.swap is not None:
+            return self.swap.entry_to_pte(type_, offset)
         t, o = self.swap_type, self.swap_offset
         return (type_ << t.start & t.mask) | (offset << o.start & o.mask)
 
     def pte_to_swp_entry(self, pte: int) -> tuple[int, int]:
         """The swap type and offset a swap PTE holds."""
+        if self.swap is not None:
+            return self.swap.pte_to_entry(pte)
         t, o = self.swap_type, self.swap_offset
         return (pte & t.mask) >> t.start, (pte & o.mask) >> o.start
 
