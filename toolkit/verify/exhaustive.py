@@ -88,15 +88,43 @@ def _fields(
 
 
 def _predicate(clauses: Clauses, pte: Array, tmp: Array, hit: npt.NDArray[np.bool_]) -> None:
-    """hit = whether the predicate holds for each PTE."""
+    """hit = whether the predicate holds for each PTE (the slow, exact path)."""
     hit.fill(False)
     for mask, equals in clauses:
         np.bitwise_and(pte, mask, out=tmp)
         hit |= tmp != 0 if equals < 0 else tmp == equals
 
 
+def _always(clauses: Clauses, both: tuple[int, int]) -> bool:
+    """Whether the OR and AND of a chunk's PTEs prove one clause holds for every PTE."""
+    ored, anded = both
+    for mask, equals in clauses:
+        if equals < 0 and anded & mask:
+            return True
+        if equals >= 0 and anded & mask == equals and ored & mask == equals:
+            return True
+    return False
+
+
+def _never(clauses: Clauses, both: tuple[int, int]) -> bool:
+    """Whether the OR and AND of a chunk's PTEs prove no clause holds for any PTE."""
+    ored, anded = both
+    for mask, equals in clauses:
+        if equals < 0 and ored & mask:
+            return False
+        # (pte & mask) == equals is impossible when a bit set in every PTE is clear in
+        # `equals`, or a bit clear in every PTE is set in it.
+        if equals >= 0 and not (anded & mask & ~equals or ~ored & mask & equals):
+            return False
+    return True
+
+
 def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str, int, int], ...]]:
-    """Check offsets start..stop-1 with every pgprot; the count and the first failure per check."""
+    """Check offsets start..stop-1 with every pgprot; the count and the first failure per check.
+
+    Each chunk is judged first from the OR and AND of its PTEs and of the decode errors, which
+    settles a correct layout; only a chunk those cannot clear is tested element by element.
+    """
     dtype = np.uint64 if spec.wide else np.uint32
     full = (1 << (64 if spec.wide else 32)) - 1
     size = min(CHUNK, stop - start)
@@ -109,6 +137,12 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
     def note(check: Check, bad: npt.NDArray[np.bool_], n: int, pgprot: int) -> None:
         if check.value not in failures and bad[:n].any():
             index = int(np.argmax(bad[:n]))
+            failures[check.value] = (check.value, int(offsets[index]), pgprot)
+
+    def differs(check: Check, errors: Array, n: int, pgprot: int) -> None:
+        """Note the first nonzero entry of `errors` (an XOR with the expected values)."""
+        if check.value not in failures and np.bitwise_or.reduce(errors[:n]):
+            index = int(np.flatnonzero(errors[:n])[0])
             failures[check.value] = (check.value, int(offsets[index]), pgprot)
 
     at = start
@@ -128,7 +162,8 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
                 np.bitwise_and(pte, spec.top, out=pte)
             back.fill(0)
             _fields(spec.decode, pte, back, tmp, spec.add)
-            note(Check.PGOFF, back != offsets, n, pgprot)
+            np.bitwise_xor(back, offsets, out=back)
+            differs(Check.PGOFF, back, n, pgprot)
             if spec.prot:
                 back.fill(0)
                 for src, _, read in spec.prot:
@@ -136,14 +171,19 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
                     np.bitwise_and(tmp, 1, out=tmp)
                     np.left_shift(tmp, src, out=tmp)
                     np.bitwise_or(back, tmp, out=back)
-                note(Check.PGPROT, back != pgprot, n, pgprot)
-            _predicate(spec.file, pte, tmp, hit)
-            np.logical_not(hit, out=hit)
-            note(Check.FILE, hit, n, pgprot)
-            _predicate(spec.none, pte, tmp, hit)
-            note(Check.FILE, hit, n, pgprot)
-            _predicate(spec.present, pte, tmp, hit)
-            note(Check.PRESENT, hit, n, pgprot)
+                np.bitwise_xor(back, pgprot, out=back)
+                differs(Check.PGPROT, back, n, pgprot)
+            both = (int(np.bitwise_or.reduce(pte[:n])), int(np.bitwise_and.reduce(pte[:n])))
+            if not _always(spec.file, both):
+                _predicate(spec.file, pte, tmp, hit)
+                np.logical_not(hit, out=hit)
+                note(Check.FILE, hit, n, pgprot)
+            if not _never(spec.none, both):
+                _predicate(spec.none, pte, tmp, hit)
+                note(Check.FILE, hit, n, pgprot)
+            if not _never(spec.present, both):
+                _predicate(spec.present, pte, tmp, hit)
+                note(Check.PRESENT, hit, n, pgprot)
             done += n
         at += n
     return done, tuple(failures.values())
