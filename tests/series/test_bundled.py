@@ -9,6 +9,7 @@ import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def series_names() -> list[str]:
     return [name.removesuffix(".patch") for name in names]
 
 
-def manifest() -> dict:
+def manifest() -> dict[str, Any]:
     """patches/series.toml, parsed."""
     with (PATCHES / "series.toml").open("rb") as f:
         return tomllib.load(f)
@@ -286,3 +287,37 @@ def test_constants_after_series(tmp_path: Path) -> None:
         if "define __ARCH_SUPPORTS_VM_NONUNIFORM" in p.read_text()
     )
     assert opted_in == ["include/asm-i386/pgtable.h", "include/asm-um/pgtable.h"]
+
+
+def test_install_size_used_but_not_defined() -> None:
+    """INSTALL_SIZE is used by the series but defined nowhere in it: the [missing] patch has it."""
+    added = "\n".join(
+        line
+        for name in NAMES
+        for fc in count_diff(split_patch(patch_text(name))[2])
+        for line in fc.added
+    )
+    assert "INSTALL_SIZE" in added
+    assert not re.search(r"#define\s+INSTALL_SIZE\b", added)
+    assert "INSTALL_SIZE" not in "".join(p.read_text() for p in BASE.rglob("*") if p.is_file())
+    missing = manifest()["missing"]
+    assert missing["quilt_name"] == "rfp-downgrade-lock"
+    assert "INSTALL_SIZE" in missing["defines"]
+
+
+def test_manifest_depends_point_backwards() -> None:
+    """Every dependency names an earlier patch, and every entry has classes and authors."""
+    for entry in manifest()["patch"]:
+        assert all(1 <= d < entry["number"] for d in entry["depends"]), entry["number"]
+        assert entry["classes"], entry["number"]
+        assert entry["authors"], entry["number"]
+
+
+@pytest.mark.parametrize("number", range(1, 19))
+def test_credit_line_names_original_authors(number: int) -> None:
+    """The body credits the original authors and calls the text rfp-toolkit's re-creation."""
+    entry = manifest()["patch"][number - 1]
+    head, _, _ = split_patch(patch_text(entry["quilt_name"]))
+    credit = next(ln for ln in head.splitlines() if ln.startswith("Original patch by "))
+    assert credit.endswith("this text is rfp-toolkit's re-creation.")
+    assert credit.count(" and ") == len(entry["authors"]) - 1
