@@ -12,7 +12,7 @@ from toolkit.series.records import ChangeKind, FileDiff, Hunk, Line, LineKind
 # How far from its stated position a hunk may land (patch(1) would apply it with an offset).
 _MAX_OFFSET = 200
 # Lines added this many patches ago are forgotten, so memory stays flat over a long git log.
-_WINDOW = 1000
+_WINDOW = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +201,9 @@ class ConsistencyCheck:
         low, high = old[0][0] - _MAX_OFFSET, old[-1][0] + _MAX_OFFSET
         found = {
             line - source
-            for line, (text, _) in lines.items()
-            if low <= line <= high
-            for source in sources.get(text.rstrip(), ())
+            for line in range(low, high + 1)
+            if line in lines
+            for source in sources.get(lines[line][0].rstrip(), ())
         }
         found.discard(0)
         return sorted((d for d in found if abs(d) <= _MAX_OFFSET), key=lambda d: (abs(d), d))

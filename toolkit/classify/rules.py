@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from functools import cache
 from pathlib import Path
 
 from toolkit.classify.records import Evidence, HunkFacts
@@ -158,8 +159,15 @@ def description_words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(text))
 
 
+@cache
+def _glob(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a rule's globs, so a value is tested once, not once per glob."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+
+
 def _any(patterns: tuple[str, ...], values: tuple[str, ...] | frozenset[str]) -> list[str]:
-    return [v for v in values if any(fnmatchcase(v, p) for p in patterns)]
+    test = _glob(patterns).match
+    return [v for v in values if test(v)]
 
 
 def _names(facts: HunkFacts, key: str) -> tuple[str, ...]:
