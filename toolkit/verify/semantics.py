@@ -45,23 +45,23 @@ def predicates(arch: Arch, layout: FileLayout) -> Predicates:
     return Predicates(
         file=layout.file_clauses or arch.file,
         present=layout.present_clauses or arch.present,
-        none=getattr(layout, "none_clauses", ()) or arch.none,
+        none=layout.none_clauses or arch.none,
     )
 
 
 def word_bits(arch: Arch, layout: FileLayout) -> int:
     """The width of the C word the encoder computes in (carries beyond it are lost)."""
-    return getattr(layout, "word_bits", 0) or arch.pte_bits
+    return layout.word_bits or arch.pte_bits
 
 
 def prot_moves(layout: FileLayout) -> tuple[tuple[int, int, int], ...]:
     """(pgprot bit, PTE bit written, PTE bit pte_to_pgprot() reads) per kept bit."""
-    return tuple((p.src, p.dst, getattr(p, "read_at", p.dst)) for p in layout.prot)
+    return tuple((p.src, p.dst, p.read_at) for p in layout.prot)
 
 
 def swap(arch: Arch) -> Swap:
     """The arch's swap entry layout, exact where archs/ gives its moves."""
-    exact = getattr(arch, "swap", None)
+    exact = arch.swap
     if exact is not None:
         return Swap(tuple(exact.type), tuple(exact.offset), exact.set_mask)
     kind, where = arch.swap_type, arch.swap_offset

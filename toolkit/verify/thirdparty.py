@@ -16,8 +16,7 @@ from pathlib import Path
 
 from toolkit.arch import Arch, load_arch
 from toolkit.errors import InputError
-from toolkit.series.reader import read_series
-from toolkit.series.records import LineKind
+from toolkit.series import LineKind, read_series
 from toolkit.verify.cdefines import FILE_PTE_MACROS, Define, closure, emit, parse_defines
 from toolkit.verify.compiled import LENIENT_FLAGS, CompileError, compile_c, run_lines
 from toolkit.verify.records import Check, Counterexample, Outcome, Report, Result, Source
