@@ -315,7 +315,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct * vma,
 		lru_cache_add_active(new_page);
 		page_add_anon_rmap(new_page, vma, address);
 
-		/* Free the old page.. */
+		/* The reference dropped below is now the old page's. */
 		new_page = old_page;
 	}
 	pte_unmap(page_table);
@@ -359,7 +359,7 @@ retry:
 	cond_resched();
 	new_page = vma->vm_ops->nopage(vma, address & PAGE_MASK, &ret);
 
-	/* no page was available -- either SIGBUS or OOM */
+	/* The vma had no page to give: tell the caller why. */
 	if (new_page == NOPAGE_SIGBUS)
 		return VM_FAULT_SIGBUS;
 	if (new_page == NOPAGE_OOM)
@@ -516,7 +516,7 @@ int __handle_mm_fault(struct mm_struct *mm, struct vm_area_struct * vma,
 	inc_page_state(pgfault);
 
 	if (is_vm_hugetlb_page(vma))
-		return VM_FAULT_SIGBUS;	/* mapping truncation does this. */
+		return VM_FAULT_SIGBUS;	/* huge pages never fault here */
 
 	/*
 	 * The page-table levels are allocated under page_table_lock, and

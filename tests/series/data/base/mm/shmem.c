@@ -1,5 +1,5 @@
 /*
- * Resizable virtual memory filesystem for Linux (excerpt).
+ * tmpfs: files kept in memory and swap (excerpt).
  *
  * The tmpfs populate method.
  *

@@ -7,10 +7,6 @@
  * Synthetic pre-patch file of the rfp-toolkit test tree.
  */
 
-#define pte_ERROR(e) \
-	printk("%s:%d: bad pte %p(%08lx%08lx).\n", __FILE__, __LINE__, &(e), \
-	       (e).pte_high, (e).pte_low)
-
 static inline int pte_write(pte_t pte)	{ return (pte).pte_low & _PAGE_RW; }
 static inline int pte_dirty(pte_t pte)	{ return (pte).pte_low & _PAGE_DIRTY; }
 static inline int pte_young(pte_t pte)	{ return (pte).pte_low & _PAGE_ACCESSED; }

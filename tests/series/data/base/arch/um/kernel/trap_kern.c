@@ -135,7 +135,7 @@ unsigned long segv(struct faultinfo fi, unsigned long ip, int is_user, void *sc)
 		return(0);
 	}
 	else if(current->mm == NULL)
-		panic("Segfault with no mm");
+		panic("segv: a fault without an mm");
 
 	if (SEGV_IS_FIXABLE(&fi))
 		err = handle_page_fault(address, ip, is_write, is_user, &si.si_code);
@@ -153,12 +153,12 @@ unsigned long segv(struct faultinfo fi, unsigned long ip, int is_user, void *sc)
 		do_longjmp(catcher, 1);
 	}
 	else if(current->thread.fault_addr != NULL)
-		panic("fault_addr set but no fault catcher");
+		panic("segv: fault_addr is set but nothing catches the fault");
 	else if(!is_user && arch_fixup(ip, sc))
 		return(0);
 
 	if(!is_user)
-		panic("Kernel mode fault at addr 0x%lx, ip 0x%lx",
+		panic("segv: kernel fault at 0x%lx, ip 0x%lx",
 		      address, ip);
 
 	if (err == -EACCES) {
@@ -169,7 +169,7 @@ unsigned long segv(struct faultinfo fi, unsigned long ip, int is_user, void *sc)
 		current->thread.arch.faultinfo = fi;
 		force_sig_info(SIGBUS, &si, current);
 	} else if (err == -ENOMEM) {
-		printk("VM: killing process %s\n", current->comm);
+		printk("VM: out of memory, killing %s\n", current->comm);
 		do_exit(SIGKILL);
 	} else {
 		BUG_ON(err != -EFAULT);
