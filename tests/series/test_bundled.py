@@ -321,3 +321,87 @@ def test_credit_line_names_original_authors(number: int) -> None:
     credit = next(ln for ln in head.splitlines() if ln.startswith("Original patch by "))
     assert credit.endswith("this text is rfp-toolkit's re-creation.")
     assert credit.count(" and ") == len(entry["authors"]) - 1
+
+
+# How each file-PTE layout patch 01 writes spells a pte_t, for a C harness.
+HARNESS_TYPES = {
+    "include/asm-i386/pgtable-2level.h": (
+        "typedef struct { unsigned long pte_low; } pte_t;\n#define PTE_WORD(p) ((p).pte_low)\n"
+    ),
+    "include/asm-um/pgtable-2level.h": (
+        "typedef struct { unsigned long pte; } pte_t;\n#define pte_val(p) ((p).pte)\n"
+        "#define __pte(x) ((pte_t) { (x) })\n#define PTE_WORD(p) ((p).pte)\n"
+    ),
+}
+FLAG_HEADERS = {
+    "include/asm-i386/pgtable-2level.h": "include/asm-i386/pgtable.h",
+    "include/asm-um/pgtable-2level.h": "include/asm-um/pgtable.h",
+}
+WANTED = (
+    "PTE_FILE_MAX_BITS",
+    "__PTE_FILE_PROT",
+    "pte_to_pgoff",
+    "pte_to_pgprot",
+    "pgoff_prot_to_pte",
+)
+
+
+def defines(text: str, names: tuple[str, ...]) -> str:
+    """The #define lines (with continuations) of text that define one of names."""
+    out = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        m = re.match(r"#define\s+(\w+)", lines[i])
+        block = [lines[i]]
+        while block[-1].endswith("\\") and i + 1 < len(lines):
+            i += 1
+            block.append(lines[i])
+        if m and (m.group(1) in names or m.group(1).startswith("_PAGE_")):
+            out.extend(block)
+        i += 1
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("header", sorted(HARNESS_TYPES))
+def test_file_pte_macros_round_trip(header: str, tmp_path: Path) -> None:
+    """Patch 01's C macros give back offset and RW/PROTNONE, set FILE and keep PRESENT clear."""
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is not installed")
+    tree = tmp_path / "linux"
+    shutil.copytree(BASE, tree)
+    env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(tmp_path))
+    subprocess.run(
+        ["git", "apply", "-p1", str(PATCHES / f"{NAMES[0]}.patch")], cwd=tree, env=env, check=True
+    )
+    source = "\n".join(
+        [
+            HARNESS_TYPES[header],
+            "typedef struct { unsigned long pgprot; } pgprot_t;",
+            "#define __pgprot(x) ((pgprot_t) { (x) })",
+            "#define pgprot_val(x) ((x).pgprot)",
+            defines((tree / FLAG_HEADERS[header]).read_text(), ()),
+            defines((tree / header).read_text(), WANTED),
+            "int main(void)",
+            "{",
+            "\tunsigned long kept = _PAGE_RW | _PAGE_PROTNONE, prot, off, bad = 0;",
+            "\tunsigned long prots[3] =",
+            "\t\t{ _PAGE_PROTNONE, _PAGE_PRESENT, _PAGE_PRESENT | _PAGE_RW };",
+            "\tfor (off = 0; off < (1UL << PTE_FILE_MAX_BITS); off += 4093 + (off & 7)) {",
+            "\t\tfor (prot = 0; prot < 3; prot++) {",
+            "\t\t\tpte_t pte = pgoff_prot_to_pte(off, __pgprot(prots[prot]));",
+            "\t\t\tbad += pte_to_pgoff(pte) != off;",
+            "\t\t\tbad += !(PTE_WORD(pte) & _PAGE_FILE) || (PTE_WORD(pte) & _PAGE_PRESENT);",
+            "\t\t\tbad += (pgprot_val(pte_to_pgprot(pte)) & kept) != (prots[prot] & kept);",
+            "\t\t}",
+            "\t}",
+            "\treturn bad != 0;",
+            "}",
+        ]
+    )
+    (tmp_path / "harness.c").write_text(source + "\n")
+    subprocess.run(
+        [gcc, "-O1", "-o", str(tmp_path / "harness"), str(tmp_path / "harness.c")], check=True
+    )
+    assert subprocess.run([str(tmp_path / "harness")]).returncode == 0
