@@ -35,7 +35,7 @@ class Spec:
     """What a worker process needs of the arch and layout, as plain numbers."""
 
     wide: bool  # 64-bit PTE
-    add: bool  # fields are added, not or-ed
+    add: bool  # fields are added and may carry (else they are or-ed, or added without carries)
     set_mask: int
     encode: tuple[tuple[int, int, int], ...]  # (src, mask, dst)
     decode: tuple[tuple[int, int, int], ...]
@@ -45,6 +45,16 @@ class Spec:
     file: Clauses
     none: Clauses
     present: Clauses
+
+
+def _disjoint(masks: list[int]) -> bool:
+    """Whether no two of `masks` share a bit."""
+    seen = 0
+    for mask in masks:
+        if seen & mask:
+            return False
+        seen |= mask
+    return True
 
 
 def _spec(arch: Arch, layout: FileLayout) -> Spec:
@@ -58,9 +68,14 @@ def _spec(arch: Arch, layout: FileLayout) -> Spec:
     def clauses(found: tuple[Clause, ...]) -> Clauses:
         return tuple((c.mask, -1 if c.equals is None else c.equals) for c in found)
 
+    # Sums of fields that share no bit cannot carry: then "add" is "or", and the fast path holds.
+    written = [m.dst_mask for m in layout.encode] + [layout.set_mask]
+    written += [1 << dst for _, dst, _ in prots]
+    read = [m.dst_mask for m in layout.decode]
+    carries = not (_disjoint(written) and _disjoint(read))
     return Spec(
         wide=arch.pte_bits > 32,
-        add=layout.combine is Combine.ADD,
+        add=layout.combine is Combine.ADD and carries,
         set_mask=layout.set_mask,
         encode=tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.encode),
         decode=tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.decode),
@@ -119,19 +134,32 @@ def _never(clauses: Clauses, both: tuple[int, int]) -> bool:
     return True
 
 
+def _moved(moves: tuple[tuple[int, int, int], ...], word: int, add: bool) -> int:
+    """The moves applied to one integer, as _fields applies them to an array."""
+    value = 0
+    for src, mask, dst in moves:
+        value = (
+            value + ((word >> src & mask) << dst) if add else value | (word >> src & mask) << dst
+        )
+    return value
+
+
 def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str, int, int], ...]]:
     """Check offsets start..stop-1 with every pgprot; the count and the first failure per check.
 
-    Each chunk is judged first from the OR and AND of its PTEs and of the decode errors, which
+    Each chunk is judged first from the OR and AND of its PTEs and from XOR error words, which
     settles a correct layout; only a chunk those cannot clear is tested element by element.
+    Under "or" every decoder is a bit extraction, so decode(fields | c) = decode(fields) |
+    decode(c): the offset part is decoded once per chunk and each pgprot adds a constant.
     """
     dtype = np.uint64 if spec.wide else np.uint32
     full = (1 << (64 if spec.wide else 32)) - 1
     size = min(CHUNK, stop - start)
     offsets = np.arange(start, start + size, dtype=dtype)
-    fields, pte, tmp, back = (np.empty(size, dtype=dtype) for _ in range(4))
+    fields, pte, tmp, back, dec, pdec = (np.empty(size, dtype=dtype) for _ in range(6))
     hit = np.empty(size, dtype=np.bool_)
     failures: dict[str, tuple[str, int, int]] = {}
+    pmoves = tuple((read, 1, src) for src, _, read in spec.prot)
     done = 0
 
     def note(check: Check, bad: npt.NDArray[np.bool_], n: int, pgprot: int) -> None:
@@ -145,6 +173,26 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
             index = int(np.flatnonzero(errors[:n])[0])
             failures[check.value] = (check.value, int(offsets[index]), pgprot)
 
+    def predicates(
+        n: int, pgprot: int, both: tuple[int, int], make_pte: Callable[[], None]
+    ) -> None:
+        """The file, none and present checks; the PTEs are built only if a reduction can't tell."""
+        built = False
+        for check, clauses, wanted in (
+            (Check.FILE, spec.file, True),
+            (Check.FILE, spec.none, False),
+            (Check.PRESENT, spec.present, False),
+        ):
+            if (_always if wanted else _never)(clauses, both) or check.value in failures:
+                continue
+            if not built:
+                make_pte()
+                built = True
+            _predicate(clauses, pte, tmp, hit)
+            if wanted:
+                np.logical_not(hit, out=hit)
+            note(check, hit, n, pgprot)
+
     at = start
     while at < stop:
         n = min(size, stop - at)
@@ -152,38 +200,46 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
             np.add(offsets, size, out=offsets)
         fields.fill(spec.set_mask)
         _fields(spec.encode, offsets, fields, tmp, spec.add)
+        if not spec.add:
+            if spec.top != full:
+                np.bitwise_and(fields, spec.top, out=fields)
+            dec.fill(0)
+            _fields(spec.decode, fields, dec, tmp, False)
+            pdec.fill(0)
+            _fields(pmoves, fields, pdec, tmp, False)
+            ored = int(np.bitwise_or.reduce(fields[:n]))
+            anded = int(np.bitwise_and.reduce(fields[:n]))
         for pgprot in spec.pgprots:
             const = sum((pgprot >> src & 1) << dst for src, dst, _ in spec.prot)
             if spec.add:
                 np.add(fields, const, out=pte)
-            else:
-                np.bitwise_or(fields, const, out=pte)
-            if spec.top != full:
-                np.bitwise_and(pte, spec.top, out=pte)
-            back.fill(0)
-            _fields(spec.decode, pte, back, tmp, spec.add)
-            np.bitwise_xor(back, offsets, out=back)
-            differs(Check.PGOFF, back, n, pgprot)
-            if spec.prot:
+                if spec.top != full:
+                    np.bitwise_and(pte, spec.top, out=pte)
                 back.fill(0)
-                for src, _, read in spec.prot:
-                    np.right_shift(pte, read, out=tmp)
-                    np.bitwise_and(tmp, 1, out=tmp)
-                    np.left_shift(tmp, src, out=tmp)
-                    np.bitwise_or(back, tmp, out=back)
-                np.bitwise_xor(back, pgprot, out=back)
-                differs(Check.PGPROT, back, n, pgprot)
-            both = (int(np.bitwise_or.reduce(pte[:n])), int(np.bitwise_and.reduce(pte[:n])))
-            if not _always(spec.file, both):
-                _predicate(spec.file, pte, tmp, hit)
-                np.logical_not(hit, out=hit)
-                note(Check.FILE, hit, n, pgprot)
-            if not _never(spec.none, both):
-                _predicate(spec.none, pte, tmp, hit)
-                note(Check.FILE, hit, n, pgprot)
-            if not _never(spec.present, both):
-                _predicate(spec.present, pte, tmp, hit)
-                note(Check.PRESENT, hit, n, pgprot)
+                _fields(spec.decode, pte, back, tmp, True)
+                np.bitwise_xor(back, offsets, out=back)
+                differs(Check.PGOFF, back, n, pgprot)
+                if spec.prot:
+                    back.fill(0)
+                    _fields(pmoves, pte, back, tmp, False)
+                    np.bitwise_xor(back, pgprot, out=back)
+                    differs(Check.PGPROT, back, n, pgprot)
+                both = (int(np.bitwise_or.reduce(pte[:n])), int(np.bitwise_and.reduce(pte[:n])))
+                predicates(n, pgprot, both, lambda: None)
+            else:
+                const &= spec.top
+                np.bitwise_or(dec, _moved(spec.decode, const, False) & full, out=back)
+                np.bitwise_xor(back, offsets, out=back)
+                differs(Check.PGOFF, back, n, pgprot)
+                if spec.prot:
+                    np.bitwise_or(pdec, _moved(pmoves, const, False) & full, out=back)
+                    np.bitwise_xor(back, pgprot, out=back)
+                    differs(Check.PGPROT, back, n, pgprot)
+
+                def make_pte(c: int = const) -> None:
+                    np.bitwise_or(fields, c, out=pte)
+
+                predicates(n, pgprot, (ored | const, anded | const), make_pte)
             done += n
         at += n
     return done, tuple(failures.values())
@@ -257,7 +313,9 @@ def enumerate_layout(
     rate = checked / seconds if seconds > 0 else None
     if not found:
         return Result(Check.EXHAUSTIVE, Outcome.PASSED, f"{checked} encodings"), rate
-    name, pgoff, pgprot = min(found.values(), key=lambda f: [c.value for c in Check].index(f[0]))
+    order = [c.value for c in Check]
+    failing = sorted(found, key=order.index)
+    name, pgoff, pgprot = found[failing[0]]
     example = _counterexample(arch, layout, Check(name), pgoff, pgprot)
-    detail = f"{name} fails; {checked} encodings"
+    detail = f"{', '.join(failing)} fail; {checked} encodings"
     return Result(Check.EXHAUSTIVE, Outcome.FAILED, detail, example), rate
