@@ -1,8 +1,7 @@
-"""Schema features for hand ports and odd kernel formulas, each against its kernel formula.
+"""Schema features for hand ports and odd kernel formulas, each against its kernel formula."""
 
-The kernel formulas below are written out from the headers and the 2005 try-2 mails (as facts),
-not from the arch data, so the data and the encoder are checked against something independent.
-"""
+# The kernel formulas below are written out from the headers and the 2005 try-2 mails (as facts),
+# not from the arch data, so the data and the encoder are checked against something independent.
 
 from __future__ import annotations
 

@@ -98,11 +98,9 @@ def own_predicates(arch: Arch, layout: FileLayout) -> bool:
 
 @pytest.mark.parametrize("name", hand_ported())
 def test_solver_matches_correct_hand_ports(name: str) -> None:
-    """Where a 2005 hand port is correct by the predicates, the solver keeps as many offset bits.
-
-    A port that redefines the predicates (s390 retypes its invalid PTEs) plays by other rules
-    than the solver, which takes the arch's as given; such a port is only checked to be correct.
-    """
+    """Where a 2005 hand port is correct by the predicates, the solver keeps as many offset bits."""
+    # A port that redefines the predicates (s390 retypes its invalid PTEs) plays by other rules
+    # than the solver, which takes the arch's as given: it is not compared.
     arch = load_arch(name)
     hand = arch.layout("2005")
     correct = all(file_pte_ok(arch, hand, off, prot) for prot in range(8) for off in offsets(hand))
