@@ -110,7 +110,7 @@ def _uml(work: Path, extra: list[str]) -> tuple[Run, dict[str, Any]]:
 
 
 def uml(work: Path, runs: int) -> list[str]:
-    """The 1,048,576-page workload: wall, and peak memory per page over a no-remap baseline."""
+    """The 1,048,576-page workload: wall, and peak memory per page over a run without the mapping."""
     say(f"UML workload, {UML_PAGES:,} pages x{runs}")
     try:
         full = [_uml(work, []) for _ in range(runs)]
@@ -150,8 +150,8 @@ def uml(work: Path, runs: int) -> list[str]:
         f"UML's pattern on the patched model (`{UML_ARCH}`): one shared PROT_NONE mapping of "
         f"{UML_PAGES:,} pages (4 GiB), every page remapped alone with MAP_NOINHERIT, read-only and "
         f"read-write in turn ({runs} runs). Peak memory per page is the workload's peak RSS minus "
-        f"that of the same process doing no remaps (min of {runs}: {base_kib / 1024:.0f} MiB), "
-        f"divided by the page count. VMAs at the end: {vmas}.",
+        f"that of the same process stopping before the mmap (min of {runs}: "
+        f"{base_kib / 1024:.0f} MiB), divided by the page count. VMAs at the end: {vmas}.",
         "",
         *table(["figure", "min / median / max", "goal"], rows),
         "",

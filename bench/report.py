@@ -77,7 +77,6 @@ def render(sections: Sequence[Section], started: datetime, preamble: Sequence[st
         "## Machine",
         "",
         *machine(),
-        "",
         *preamble,
     ]
     for section in sections:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     parts = args.only or PARTS
     started = datetime.now(UTC)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     ensure_peers()
     sections: list[Section] = []
     if "audit" in parts:
@@ -62,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         sections.append(verify.section(WORK, args.runs))
     if "model" in parts:
         sections.append(model.section(WORK, args.runs))
-    text = render(sections, started, tool_versions())
+    preamble = [
+        *tool_versions(),
+        f"- load average when the run started: {load} (other work on this machine during the "
+        "run slows every figure; the peers and the toolkit are measured in turn, so their ratios "
+        "suffer least)",
+    ]
+    text = render(sections, started, preamble)
     write_atomic(args.out, text)
     say(f"wrote {args.out}")
     return 0

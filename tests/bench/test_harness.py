@@ -164,6 +164,15 @@ def test_peers_agree_with_the_hand_count(tmp_path: Path) -> None:
         assert parse(out.stdout) == want, argv[0]
 
 
+def test_peak_memory_is_the_childs_own(tmp_path: Path) -> None:
+    """A small child of a big process reports its own peak, not the parent's (kept over exec)."""
+    ballast = bytearray(256 << 20)
+    ballast[:: 1 << 12] = b"\1" * len(range(0, len(ballast), 1 << 12))
+    got = run_once(["true"], tmp_path / "true.txt")
+    assert got.maxrss_kib < 64 << 10, got.maxrss_kib
+    assert ballast[0] == 1
+
+
 def test_failed_command_says_why(tmp_path: Path) -> None:
     """A failing child raises with its last stderr line, so RESULTS.md can say why."""
     with pytest.raises(CommandFailed, match="boom"):
