@@ -110,7 +110,7 @@ def _uml(work: Path, extra: list[str]) -> tuple[Run, dict[str, Any]]:
 
 
 def uml(work: Path, runs: int) -> list[str]:
-    """The 1,048,576-page workload: wall, and peak memory per page over a run without the mapping."""
+    """The 1,048,576-page workload: wall, and peak memory per page over a run without the mmap."""
     say(f"UML workload, {UML_PAGES:,} pages x{runs}")
     try:
         full = [_uml(work, []) for _ in range(runs)]
