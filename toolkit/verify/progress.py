@@ -17,12 +17,13 @@ def progress_bars() -> Iterator[Callable[[str], Tick | None]]:
         return
     # Imported here: rich costs startup time a pipe or a test never needs.
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,} / {task.total:,} encodings"),
+        MofNCompleteColumn(),
+        TextColumn("encodings"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
