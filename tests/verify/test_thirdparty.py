@@ -111,6 +111,7 @@ def test_undefined_name_is_a_compile_error(tmp_path: Path) -> None:
     result = report.result(Check.C)
     assert result is not None and result.outcome is Outcome.NO_COMPILE
     assert "_PAGE_NO_SUCH_BIT" in result.detail and "error" in result.detail
+    assert f"(macro from {tmp_path / 'port.patch'}:" in result.detail
     assert outcome(report, Check.PGOFF) is Outcome.SKIPPED
 
 

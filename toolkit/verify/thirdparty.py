@@ -89,6 +89,21 @@ def _counterexample(arch: Arch, fields: list[str]) -> tuple[Check, Counterexampl
     return check, Counterexample(offset, pgprot, pte, words[check], names)
 
 
+def _locate(error: str, program: str) -> str:
+    """gcc's error line, with the patch or header line of the macro it points into."""
+    found = re.search(r"\.c:(\d+):", error)
+    if found is None:
+        return error
+    lines = program.splitlines()[: int(found.group(1))]
+    for text in reversed(lines):
+        origin = re.fullmatch(r"/\* (\S+:\d+) \*/", text)
+        if origin:
+            return f"{error} (macro from {origin.group(1)})"
+        if text.startswith("/* the macros under test"):
+            break
+    return error
+
+
 def check_macros(
     arch: Arch, defines: tuple[Define, ...], where: str, source: Source, exhaustive: bool
 ) -> Report:
@@ -103,7 +118,7 @@ def check_macros(
         try:
             binary = compile_c(program, Path(tmp), f"{arch.name}-{source.value}", LENIENT_FLAGS)
         except CompileError as exc:
-            results.append(Result(Check.C, Outcome.NO_COMPILE, exc.first))
+            results.append(Result(Check.C, Outcome.NO_COMPILE, _locate(exc.first, program)))
             results += [Result(c, Outcome.SKIPPED, "does not compile") for c in _CHECKS]
         else:
             output = run_lines(binary, [], ("all" if exhaustive else "dense",))
