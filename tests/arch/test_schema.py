@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.arch import Arch, Combine, FileLayout, Move, ProtMove, load_arch
+from toolkit.arch import Arch, Combine, FileLayout, Move, ProtMove, arch_names, load_arch
 from toolkit.arch.records import SwapEntry
 from toolkit.arch.solver import problems, solve
 from toolkit.errors import ArchDataError
@@ -358,3 +358,17 @@ def test_solver_avoids_an_any_clause_of_pte_none(tmp_path: Path) -> None:
     assert all(not m.dst <= 8 < m.dst + m.width for m in layout.encode)
     assert layout.max_bits == load_arch("i386").layout("solver").max_bits - 1
     assert problems(i386, layout) == ()
+
+
+@pytest.mark.parametrize("name", arch_names())
+def test_swap_entries_round_trip(name: str) -> None:
+    """Every arch's swap PTE gives back the type and offset it was built from."""
+    arch = load_arch(name)
+    entry = arch.swap_entry()
+    # swp_entry_t keeps 5 type bits (MAX_SWAPFILES_SHIFT) and the rest of a long for the offset.
+    type_bits, offset_bits = min(entry.type_bits, 5), min(entry.offset_bits, arch.long_bits - 5)
+    for type_ in range(1 << type_bits):
+        for offset in samples(offset_bits, type_)[:25]:
+            pte = arch.swp_entry_to_pte(type_, offset)
+            assert arch.pte_to_swp_entry(pte) == (type_, offset)
+            assert pte & entry.set_mask == entry.set_mask and pte >> arch.pte_bits == 0
