@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,34 @@ def test_generated_failure_exits_one() -> None:
     assert exit_status((solver,), strict=False) == 1
     assert exit_status((arch_fact, legacy), strict=False) == 0
     assert exit_status((arch_fact,), strict=True) == 1
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
+def test_headers_tree_without_file_pte_macros(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--headers on a tree whose headers define no file-PTE macro: exit 2 and say so."""
+    header = tmp_path / "include/asm-i386/pgtable-2level.h"
+    header.parent.mkdir(parents=True)
+    header.write_text("#define SOMETHING_ELSE 1\n")
+    assert main(["verify", "--headers", str(tmp_path)]) == 2
+    assert "no file-PTE macros" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
+def test_headers_tree_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--headers --format json: one `headers` report for the arch whose header has the macros."""
+    header = tmp_path / "include/asm-um/pgtable-2level.h"
+    header.parent.mkdir(parents=True)
+    # um's legacy layout as archs/um.toml describes it: offset from bit 4, FILE (bit 3) set.
+    header.write_text(
+        "#define PTE_FILE_MAX_BITS 28\n"
+        "#define pte_to_pgoff(pte) (pte_val(pte) >> 4)\n"
+        "#define pgoff_to_pte(off) ((pte_t) { ((off) << 4) + _PAGE_FILE })\n"
+    )
+    assert main(["verify", "um", "--headers", str(tmp_path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (report,) = data["reports"]
+    assert report["source"] == "headers" and report["max_bits"] == 28
+    assert report["checks"]["pgprot"]["outcome"] == "n/a"
+    assert report["checks"]["pgoff"]["outcome"] == "passed"
