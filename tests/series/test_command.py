@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from toolkit import vcs
 from toolkit.cli import main
+from toolkit.paths import PATCHES
 from toolkit.series import read_series
 
 from .conftest import DATA, QUILT
@@ -98,3 +100,20 @@ def test_git_without_range(tmp_path: Path, capsys: Capture) -> None:
     """--git without --range is a usage error on one line."""
     assert main(["series", "--git", str(tmp_path)]) == 2
     assert "--range" in capsys.readouterr().err
+
+
+def test_bundled_series_matches_its_manifest(capsys: Capture) -> None:
+    """`rfp series` lists the bundled patches with the manifest's subjects, authors and counts."""
+    manifest = tomllib.loads((PATCHES / "series.toml").read_text())["patch"]
+    assert main(["series", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["patches"]
+    assert len(listed) == len(manifest) == 18
+    for patch, fact in zip(listed, manifest, strict=True):
+        assert (patch["number"], patch["quilt_name"]) == (fact["number"], fact["quilt_name"])
+        assert patch["subject"] == fact["subject"]
+        assert patch["body_from"] == fact["authors"]
+        assert sorted(f["path"] for f in patch["files"]) == sorted(fact["files"])
+        assert (patch["insertions"], patch["deletions"]) == (
+            fact["insertions"],
+            fact["deletions"],
+        )
