@@ -22,8 +22,16 @@ design are left out of the comparison, each for a reason:
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, settings
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from tests.model import strategies as st
 from tests.model.invariants import check_invariants
@@ -56,6 +64,11 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
         self.emulated = EmulatedSystem(options)
         self.models = (self.patched, self.emulated)
         self.pids = [0]
+        # An oracle of the file written apart from the models: which offset each page of the
+        # shared window maps in each process, and what the file holds (i at page i below fill).
+        self.offsets = {0: list(range(st.WINDOW_PAGES))}
+        self.size, self.fill = st.FILE_PAGES, st.FILE_PAGES
+        self.data: dict[int, int] = {}
         for model in self.models:
             model.create_file("f", st.FILE_PAGES)
         page = self.patched.PAGE_SIZE
@@ -79,7 +92,9 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
         addr = self.win + i * self.page
         if self._past_eof(pgoff, 1):
             return
-        self._both(lambda m: m.remap_file_pages(addr, self.page, prot, pgoff, MAP_NOINHERIT))
+        if self._both(lambda m: m.remap_file_pages(addr, self.page, prot, pgoff, MAP_NOINHERIT)):
+            return
+        self.offsets[0][i] = pgoff
 
     def _past_eof(self, pgoff: int, n: int) -> bool:
         """Whether a remap reaches past the end of the file; the patched side then refuses."""
@@ -105,25 +120,41 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
         got = self.patched.remap_file_pages(addr, size, 0, pgoff, 0)
         want = self.emulated.remap_file_pages(addr, size, RW, pgoff, MAP_NOINHERIT)
         assert got == want
+        if got == 0:
+            self.offsets[0][i : i + n] = range(pgoff, pgoff + n)
 
-    @rule(data=st.st.data())
-    def read(self, data) -> None:  # type: ignore[no-untyped-def]
-        """A load from any page of either window, in any live process."""
+    def _file_value(self, pgoff: int) -> int:
+        return self.data.get(pgoff, pgoff if pgoff < self.fill else 0)
+
+    @rule(data=st.st.data(), i=st.page_numbers)
+    def read(self, data, i: int) -> None:  # type: ignore[no-untyped-def]
+        """A load from the shared window gives what the file holds at the mapped offset."""
         pid = data.draw(st.st.sampled_from(self.pids))
-        addr = data.draw(self._addresses())
-        self._both(lambda m: m.read(addr, pid))
+        got = self._both(lambda m: m.read(self.win + i * self.page, pid))
+        pgoff = self.offsets[pid][i]
+        if isinstance(got, int):
+            assert got == self._file_value(pgoff), f"page {i} (offset {pgoff}) lost its data"
+        elif got is Signal.SIGBUS:
+            assert pgoff >= self.size
 
-    @rule(data=st.st.data(), value=st.values)
-    def write(self, data, value: int) -> None:  # type: ignore[no-untyped-def]
-        """A store to any page of either window, in any live process."""
+    @rule(data=st.st.data(), i=st.page_numbers, value=st.values)
+    def write(self, data, i: int, value: int) -> None:  # type: ignore[no-untyped-def]
+        """A store to the shared window reaches the file."""
         pid = data.draw(st.st.sampled_from(self.pids))
-        addr = data.draw(self._addresses())
-        self._both(lambda m: m.write(addr, value, pid))
+        if self._both(lambda m: m.write(self.win + i * self.page, value, pid)) == 0:
+            self.data[self.offsets[pid][i]] = value
 
-    def _addresses(self):  # type: ignore[no-untyped-def]
-        shared = st.page_numbers.map(lambda i: self.win + i * self.page)
-        private = st.private_pages.map(lambda i: self.priv + i * self.page)
-        return st.st.one_of(shared, private)
+    @rule(data=st.st.data(), i=st.private_pages)
+    def read_private(self, data, i: int) -> None:  # type: ignore[no-untyped-def]
+        """A load from the private window, in any live process."""
+        pid = data.draw(st.st.sampled_from(self.pids))
+        self._both(lambda m: m.read(self.priv + i * self.page, pid))
+
+    @rule(data=st.st.data(), i=st.private_pages, value=st.values)
+    def write_private(self, data, i: int, value: int) -> None:  # type: ignore[no-untyped-def]
+        """A store to the private window makes a COW copy, never touching the file."""
+        pid = data.draw(st.st.sampled_from(self.pids))
+        self._both(lambda m: m.write(self.priv + i * self.page, value, pid))
 
     @rule()
     def swap_out_everything(self) -> None:
@@ -153,16 +184,23 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
     def truncate(self, pages: int) -> None:
         """ftruncate() to a size in pages."""
         self._both(lambda m: m.ftruncate("f", pages * self.page))
+        if pages < self.size:
+            self.data = {k: v for k, v in self.data.items() if k < pages}
+            self.fill = min(self.fill, pages)
+        self.size = pages
 
     @rule(index=st.file_offsets, value=st.values)
     def write_file(self, index: int, value: int) -> None:
         """write() into the file, growing it if needed."""
         self._both(lambda m: m.pwrite("f", index, value))
+        self.data[index] = value
+        self.size = max(self.size, index + 1)
 
     @rule(index=st.file_offsets)
     def read_file(self, index: int) -> None:
-        """read() of the file agrees, so no data was lost."""
-        self._both(lambda m: m.pread("f", index))
+        """read() of the file gives what was written, so no data was lost."""
+        got = self._both(lambda m: m.pread("f", index))
+        assert got == (self._file_value(index) if index < self.size else 0)
 
     @rule(prot=st.page_prots)
     def mprotect_private(self, prot: int) -> None:
@@ -174,7 +212,9 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
     @rule()
     def fork(self) -> None:
         """fork(): the child sees the same memory."""
-        self.pids.append(self._both(lambda m: m.fork(0)))
+        child = self._both(lambda m: m.fork(0))
+        self.pids.append(child)
+        self.offsets[child] = list(self.offsets[0])
 
     @invariant()
     def invariants_hold(self) -> None:
@@ -185,8 +225,8 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
 
 
 PROFILE = settings(
-    max_examples=40,
-    stateful_step_count=25,
+    max_examples=100,
+    stateful_step_count=30,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
@@ -205,3 +245,15 @@ class AlternativeAgainstEmulation(PatchedAgainstEmulation):
 
 AlternativeAgainstEmulation.TestCase.settings = PROFILE
 TestAlternativeAgainstEmulation = AlternativeAgainstEmulation.TestCase
+
+
+class WithoutPatch08(PatchedAgainstEmulation):
+    """The series without patch 08: the comparison must notice the fault loop."""
+
+    patches = "all,-8"
+
+
+def test_comparison_catches_a_missing_patch() -> None:
+    """The stateful comparison is not vacuous: dropping patch 08 makes it fail."""
+    with pytest.raises((AssertionError, ExceptionGroup)):
+        run_state_machine_as_test(WithoutPatch08, settings=PROFILE)

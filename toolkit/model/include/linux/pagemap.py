@@ -14,8 +14,8 @@ def save_nonlinear_pte(prot: int, index: int, vma: vm_area_struct, address: int)
     """Model of save_nonlinear_pte() in include/linux/pagemap.h (patch 02).
 
     Whether a PTE must become a file PTE when unmapped: it must when the page is not at its
-    linear offset in a nonlinear VMA, or when its
-    protection differs from the default of a non-uniform VMA.
+    linear offset in a nonlinear VMA, or when its protection differs from the default of a
+    non-uniform VMA.
     """
     if vma.vm_flags & VM_NONLINEAR and index != linear_page_index(vma, address):
         return True
