@@ -64,3 +64,26 @@ def test_diff_kernel_is_not_implemented(capsys: pytest.CaptureFixture[str]) -> N
     """diff-kernel belongs to a later issue and says so."""
     assert main(["model", "diff-kernel"]) == 2
     assert "not implemented" in capsys.readouterr().err
+
+
+def test_unknown_mapping_exits_2_at_the_op_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An op naming a mapping that was never made fails at run time, at its line."""
+    bad = tmp_path / "late.toml"
+    bad.write_text(
+        '[setup]\nfiles = [{ name = "f", pages = 2 }]\n\n[[op]]\ndo = "read"\nat = "w"\n'
+    )
+    assert main(["model", "run", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{bad}:4: read: no mapping named 'w'" in captured.err
+
+
+def test_run_a_directory_on_two_arches(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A directory stands for its scenario files; each runs once per arch asked for."""
+    for name in ("test2-nonuniform-default.toml", "test4-offset-and-prot.toml"):
+        (tmp_path / name).write_text((SUITE / name).read_text())
+    assert main(["model", "run", str(tmp_path), "--arch", "x86_64"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("PASS ") == 2 and "[x86_64, patches 1-16]" in out
