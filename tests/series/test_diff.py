@@ -176,6 +176,16 @@ def test_credit_line_names_original_authors(
     assert credit in patch.description
 
 
+def test_in_body_from_with_two_authors(tmp_path: Path) -> None:
+    """Two addresses on one in-body From: line are two authors."""
+    who = "From: Ann Example <a@example.invalid>, Bo 'B' Sample <b@example.invalid>"
+    patch = read_series(_write(tmp_path, f"Subject: x\n\n{who}\n\n{GOOD}")).patches[0]
+    assert patch.body_from == (
+        "Ann Example <a@example.invalid>",
+        "Bo 'B' Sample <b@example.invalid>",
+    )
+
+
 def test_in_body_from_wins_over_credit_line(tmp_path: Path) -> None:
     """In-body From: lines are the authors when present, as b4 reads them."""
     text = f"Subject: x\n\nFrom: Ann <a@example.invalid>\n\nOriginal patch by Bo.\n\n{GOOD}"

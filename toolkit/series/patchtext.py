@@ -26,6 +26,9 @@ _DIFFSTAT_ROW = re.compile(r"^ \S.* +\| +(\d+ ?[-+]*|Bin .*)$")
 _DIFFSTAT_SUM = re.compile(r"^ \d+ files? changed")
 # From: Paolo 'Blaisorblade' Giarrusso <blaisorblade@yahoo.it>   (in the body: the author)
 _BODY_FROM = re.compile(r"^From: *(.+)$")
+# From: Ingo Molnar <mingo@elte.hu>, Paolo 'Blaisorblade' Giarrusso <blaisorblade@yahoo.it>
+# (several authors on one in-body From: line are split after each address)
+_NEXT_ADDRESS = re.compile(r"(?<=>)\s*,\s*")
 # >From , >>From ...   (mboxrd quoting, undone by removing one `>`)
 _QUOTED = re.compile(r"^>(>*From )")
 # Original patch by Ingo Molnar and Paolo 'Blaisorblade' Giarrusso; this text is ...
@@ -97,7 +100,13 @@ def read_patch(
         body = [b[4:] if b.startswith("    ") else b for b in body]
     desc_subject, body = _desc_block(body)
     top, diffstat = _split_diffstat(body)
-    body_from = tuple(m.group(1).strip() for m in map(_BODY_FROM.match, top) if m)
+    body_from = tuple(
+        who.strip()
+        for m in map(_BODY_FROM.match, top)
+        if m
+        for who in _NEXT_ADDRESS.split(m.group(1))
+        if who.strip()
+    )
     if not body_from:
         body_from = _credited(top)
     description = [t for t in top if not _BODY_FROM.match(t)]
