@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from toolkit.errors import InputError
 
+# MODEL: patches 04 (no behaviour change), 10 (UML's host TLB) and the get_user_pages() half of
+# 09 (ptrace) change nothing the model can observe; their switches are accepted and kept.
 SERIES = tuple(range(1, 19))
 # The quilt names of the 18 patches, in series order.
 PATCH_NAMES = {

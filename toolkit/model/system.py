@@ -29,8 +29,8 @@ from toolkit.model.mm.mprotect import sys_mprotect
 from toolkit.model.mm.vmscan import shrink_all_memory, shrink_page
 from toolkit.model.options import Options
 
-# A fault that returns without making the access possible would repeat for ever; after this
-# many in a row the model calls it a livelock.
+# MODEL: a fault that returns without making the access possible would repeat for ever; after
+# this many in a row the model calls it a livelock.
 MAX_FAULTS = 4
 
 

@@ -81,6 +81,8 @@ def filemap_populate(
 ) -> int:
     """Model of filemap_populate() in mm/filemap.c.
 
+    MODEL: also stands for shmem_populate(): tmpfs files behave as page-cache files here.
+
     Install the pages (or file PTEs) of a remapped range.
     """
     from toolkit.model.mm.fremap import install_file_pte, install_page

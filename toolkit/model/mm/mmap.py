@@ -156,7 +156,7 @@ def vma_merge(mm: mm_struct, vma: vm_area_struct) -> vm_area_struct:
 def get_unmapped_area(mm: mm_struct, addr: int, length: int, flags: int) -> int:
     """Model of get_unmapped_area() in mm/mmap.c.
 
-    Bottom-up first fit from TASK_UNMAPPED_BASE.
+    MODEL: bottom-up first fit from TASK_UNMAPPED_BASE, the legacy layout, on every arch.
     """
     pt = mm.kernel.pgtable
     if length > TASK_SIZE:

@@ -53,7 +53,9 @@ def try_to_unmap_one(
 def try_to_unmap_cluster(vma: vm_area_struct, address: int, table: array[int], index: int) -> None:
     """Model of try_to_unmap_cluster() in mm/rmap.c.
 
-    Unmap one PTE of a nonlinear VMA, saving its offset.
+    Unmap one PTE of a nonlinear VMA, saving its offset. MODEL: the kernel walks the VMA a
+    cluster at a time from a swap cursor, unmapping whatever it meets; here each PTE mapping the
+    page being reclaimed is found and unmapped, the rest stays mapped.
     """
     mm = vma.vm_mm
     kernel = mm.kernel
@@ -154,7 +156,10 @@ def _one_page(vma: vm_area_struct, addr: int) -> vm_area_struct:
 
 
 def unmap_all(kernel: Kernel) -> None:
-    """Unmap every present page of every process, as reclaim under full pressure would."""
+    """Unmap every present page of every process, as reclaim under full pressure would.
+
+    MODEL: one pass over every page table instead of the LRU lists; the result is the same.
+    """
     slots: dict[int, int] = {}
     for mm in kernel.mms.values():
         for vma in mm.mmap:
