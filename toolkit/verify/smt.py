@@ -110,8 +110,11 @@ def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
     def refute(check: Check, broken: Bool, got: BitVec, say: str) -> Result:
         solver = z3.Solver()
         solver.add(*domain, broken)
-        if solver.check() == z3.unsat:
+        answer = solver.check()
+        if answer == z3.unsat:
             return Result(check, Outcome.PROVEN)
+        if answer != z3.sat:
+            return Result(check, Outcome.SKIPPED, f"z3 gave no answer: {solver.reason_unknown()}")
         model = solver.model()
         value, prot = _value(model, pte), _value(model, pgprot)
         example = Counterexample(
@@ -178,8 +181,11 @@ def _prove_swap(
     solver = z3.Solver()
     solver.add(z3.ULT(type_, 1 << type_bits), z3.ULT(offset, 1 << offset_bits))
     solver.add(z3.Not(_holds(none, entry)), _holds(file, entry))
-    if solver.check() == z3.unsat:
+    answer = solver.check()
+    if answer == z3.unsat:
         return Result(Check.SWAP, Outcome.PROVEN)
+    if answer != z3.sat:
+        return Result(Check.SWAP, Outcome.SKIPPED, f"z3 gave no answer: {solver.reason_unknown()}")
     model = solver.model()
     swap_type, swap_offset = _value(model, type_), _value(model, offset)
     example = Counterexample(
