@@ -67,3 +67,22 @@ def test_page_tables_are_compact() -> None:
     tables = system.kernel.mms[0].pgd.values()
     assert len(tables) == 4
     assert all(t.itemsize * len(t) == 4 * 1024 for t in tables)
+
+
+@pytest.mark.parametrize("arch", [*ARCHES, "s390", "xtensa", "sparc64"])
+def test_compiled_predicates_agree_with_the_arch(arch: str) -> None:
+    """The model's one-mask pte_present/pte_file/pte_none say what toolkit.arch says."""
+    import random
+
+    a = load_arch(arch)
+    layout = a.layout("solver")
+    pt = Pgtable(a, layout)
+    present = layout.pte_present if layout.present_clauses else a.pte_present
+    file = layout.pte_file if layout.file_clauses else a.pte_file
+    rng = random.Random(arch)
+    for _ in range(3000):
+        pte = rng.getrandbits(a.pte_bits)
+        assert pt.pte_present(pte) == present(pte)
+        assert pt.pte_file(pte) == file(pte)
+        assert pt.pte_none(pte) == a.pte_none(pte)
+    assert pt.pte_kind(pt.PTE_NONE) == "none"

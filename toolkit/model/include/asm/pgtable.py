@@ -7,13 +7,32 @@ with it) and swap entries.
 
 from __future__ import annotations
 
-from toolkit.arch import Arch, FileLayout
+from collections.abc import Callable, Sequence
+
+from toolkit.arch import Arch, Clause, FileLayout
 
 # MODEL: every arch gets one level of 1024-entry tables, whatever its real page-table shape.
 PTRS_PER_PTE_SHIFT = 10
 PTRS_PER_PTE = 1 << PTRS_PER_PTE_SHIFT
 # MODEL: a 47-bit user address space on every arch, so a UML-sized mapping fits everywhere.
 TASK_SIZE = 1 << 47
+
+
+def _predicate(clauses: Sequence[Clause]) -> Callable[[int], bool]:
+    """One arch predicate as a single test: its `any` clauses joined into one mask."""
+    any_mask = 0
+    exact: list[tuple[int, int]] = []
+    for clause in clauses:
+        if clause.equals is None:
+            any_mask |= clause.mask
+        else:
+            exact.append((clause.mask, clause.equals))
+    if not exact:
+        return lambda pte: pte & any_mask != 0
+    if not any_mask and len(exact) == 1:
+        ((mask, equals),) = exact
+        return lambda pte: pte & mask == equals
+    return lambda pte: pte & any_mask != 0 or any(pte & m == e for m, e in exact)
 
 
 class Pgtable:
@@ -32,9 +51,9 @@ class Pgtable:
         self.keeps_prot = layout.keeps_prot
         # The kernel tests these in this order: present, then file, else a swap entry; a
         # layout (a hand port) may redefine the first two.
-        self.pte_present = layout.pte_present if layout.present_clauses else arch.pte_present
-        self.pte_file = layout.pte_file if layout.file_clauses else arch.pte_file
-        self.pte_none = arch.pte_none
+        self.pte_present = _predicate(layout.present_clauses or arch.present)
+        self.pte_file = _predicate(layout.file_clauses or arch.file)
+        self.pte_none = _predicate(arch.none)
         self.swp_entry_to_pte = arch.swp_entry_to_pte
         self.pte_to_swp_entry = arch.pte_to_swp_entry
         self.pte_to_pgoff = layout.pte_to_pgoff
