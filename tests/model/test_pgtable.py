@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from toolkit.arch import load_arch
@@ -72,8 +74,6 @@ def test_page_tables_are_compact() -> None:
 @pytest.mark.parametrize("arch", [*ARCHES, "s390", "xtensa", "sparc64"])
 def test_compiled_predicates_agree_with_the_arch(arch: str) -> None:
     """The model's one-mask pte_present/pte_file/pte_none say what toolkit.arch says."""
-    import random
-
     a = load_arch(arch)
     layout = a.layout("solver")
     pt = Pgtable(a, layout)
