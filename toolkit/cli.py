@@ -216,8 +216,13 @@ def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
         help="also enumerate every offset and kept prot (encodings of at most 32 offset bits)",
     )
     p.add_argument("--no-c", action="store_true", help="skip compiling the macros with gcc")
-    p.add_argument("--series", metavar="PATH", help="check the file-PTE macros a series leaves")
-    p.add_argument("--headers", metavar="DIR", help="check the macros of a kernel include tree")
+    others = p.add_mutually_exclusive_group()
+    others.add_argument(
+        "--series", metavar="PATH", help="check the file-PTE macros a series leaves"
+    )
+    others.add_argument(
+        "--headers", metavar="DIR", help="check the macros of a kernel include tree"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--strict", action="store_true", help="exit 1 on findings in legacy or third-party code"
