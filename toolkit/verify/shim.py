@@ -7,6 +7,8 @@ kernel did, so the macros compile unchanged, and runs the checks in C over many 
 
 from __future__ import annotations
 
+import re
+
 from toolkit.arch import Arch, Clause
 from toolkit.codegen.cmacros import banner, literal
 from toolkit.verify.semantics import swap
@@ -25,11 +27,23 @@ EXTRA_DEFINES: dict[str, tuple[tuple[str, str], ...]] = {
 SWAP_TYPES = 32
 
 
+# A configuration symbol the arch's title names as set: `CONFIG_44x`, `__s390x__`; not `!CONFIG_X`.
+_CONFIG = re.compile(r"(?<![!\w])(CONFIG_\w+|__\w+__)")
+
+
+def config_symbols(arch: Arch) -> tuple[str, ...]:
+    """The configuration macros the arch's variant has set, so a shared header picks its branch."""
+    found = dict.fromkeys(_CONFIG.findall(arch.title))
+    if arch.long_bits > 32:
+        found["CONFIG_64BIT"] = None
+    return tuple(found)
+
+
 def provided(arch: Arch) -> frozenset[str]:
     """The names the shim defines, which the macros under test may use."""
     names = {f"_PAGE_{b.name}" for b in arch.bits}
     names |= {"PAGE_SHIFT", "PAGE_SIZE", "PAGE_MASK", "pte_val", "__pte", "pgprot_val"}
-    names |= {"__pgprot", "__KERNEL__", "CONFIG_64BIT"}
+    names |= {"__pgprot", "__KERNEL__", *config_symbols(arch)}
     names |= {name for name, _ in EXTRA_DEFINES.get(arch.name, ())}
     return frozenset(names)
 
@@ -74,8 +88,7 @@ def shim(arch: Arch) -> str:
         "#include <string.h>",
         "#define __KERNEL__ 1",
     ]
-    if arch.long_bits > 32:
-        lines.append("#define CONFIG_64BIT 1")
+    lines += [f"#define {name} 1" for name in config_symbols(arch)]
     lines += _types(arch)
     lines += [
         "#define pte_val(x) ((x).pte)",
