@@ -217,6 +217,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(rfp_pgprots) / sizeof(rfp_pgprots[0]); i++) {{
 		rfp_pteval p = rfp_pgprots[i];
 
+		if (!RFP_KEEPS && i > 0)
+			break;  /* pgoff_to_pte() takes no protection: one pass is all */
 		if (all && bits <= 32) {{
 			for (o = 0; o <= top; o++)
 				rfp_one((rfp_ulong)o, p);
