@@ -67,7 +67,7 @@ def header_context(
     encode += [_term(arch, "pgprot_val(prot)", p.src, 1, p.dst) for p in layout.prot]
     if layout.set_mask:
         encode.append({"word": None, "src": 0, "mask": literal(arch, layout.set_mask), "dst": 0})
-    pgprot = [_term(arch, "pte_val(pte)", p.dst, 1, p.src) for p in layout.prot]
+    pgprot = [_term(arch, "pte_val(pte)", p.read_at, 1, p.src) for p in layout.prot]
     if not pgprot:
         pgprot = [{"word": None, "src": 0, "mask": literal(arch, 0), "dst": 0}]
     lines = _comment(bit_roles(arch, layout)) if comment else []
@@ -80,6 +80,9 @@ def header_context(
         "legacy": legacy,
         "max_bits": layout.max_bits,
         "op": "+" if layout.combine is Combine.ADD else "|",
+        # The kernel computes some encoders in a narrower word than the PTE (mips pte_low).
+        "word_open": "(unsigned int)(" if layout.word_bits == 32 < arch.pte_bits else "",
+        "word_close": ")" if layout.word_bits == 32 < arch.pte_bits else "",
         "file_clauses": [
             {
                 "mask": literal(arch, c.mask),
