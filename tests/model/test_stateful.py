@@ -208,6 +208,21 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
         size = st.PRIVATE_PAGES * self.page
         self._both(lambda m: m.mprotect(self.priv, size, prot))
 
+    @rule(i=st.private_pages, n=st.run_lengths)
+    def munmap_private(self, i: int, n: int) -> None:
+        """munmap() of part of the private window; its pages then give SIGSEGV."""
+        n = min(n, st.PRIVATE_PAGES - i)
+        self._both(lambda m: m.munmap(self.priv + i * self.page, n * self.page))
+
+    @precondition(lambda self: len(self.pids) > 1)
+    @rule(data=st.st.data())
+    def exit(self, data) -> None:  # type: ignore[no-untyped-def]
+        """A child exits; its mappings, COW copies and swap slots go with it."""
+        pid = data.draw(st.st.sampled_from(self.pids[1:]))
+        for model in self.models:
+            model.exit(pid)
+        self.pids.remove(pid)
+
     @precondition(lambda self: len(self.pids) < 3)
     @rule()
     def fork(self) -> None:
