@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.measure import CommandFailed, Run, drop_caches, run_many, run_once
+from bench.measure import CommandFailed, Run, drop_caches, run_once
 from bench.report import Section, not_measured, table, verdict
 from bench.stats import (
     Counts,
@@ -68,16 +68,31 @@ TOOLS = (
 )
 
 
-def _measure(tool: Tool, diff: Path, out: Path, runs: int) -> list[Run] | str:
-    """`runs` runs of `tool`, or two more than that when one run is quick; or why it failed."""
+def _measure(tool: Tool, diff: Path, out: Path) -> Run | str:
+    """One run of `tool` on `diff`, or why it failed."""
     # git apply must not find a repository around it: it would then read the index.
     with tempfile.TemporaryDirectory(prefix="rfp-bench-") as outside:
         try:
-            first = run_once(tool.argv(diff), out, cwd=Path(outside), ok=tool.ok)
-            more = runs - 1 if first.wall > QUICK else runs + 1
-            return [first, *run_many(tool.argv(diff), out, more, cwd=Path(outside), ok=tool.ok)]
+            return run_once(tool.argv(diff), out, cwd=Path(outside), ok=tool.ok)
         except (CommandFailed, OSError) as exc:
             return str(exc)
+
+
+def _rounds(diff: Path, work: Path, runs: int) -> dict[str, list[Run] | str]:
+    """Every tool once per round, so a change in the machine's load hits all tools alike.
+
+    Tools quicker than QUICK get two extra rounds: they cost little and steady the median.
+    """
+    results: dict[str, list[Run] | str] = {tool.name: [] for tool in TOOLS}
+    for round_ in range(runs + 2):
+        say(f"audit throughput: round {round_ + 1} of {runs + 2}")
+        for tool in TOOLS:
+            done = results[tool.name]
+            if isinstance(done, str) or (round_ >= runs and done[0].wall > QUICK):
+                continue
+            got = _measure(tool, diff, work / "out" / f"{tool.name}.txt")
+            results[tool.name] = got if isinstance(got, str) else [*done, got]
+    return results
 
 
 def _counts(counts: Counts) -> str:
@@ -92,10 +107,7 @@ def throughput(inp: Input, work: Path, runs: int) -> Section:
     size = inp.diff.stat().st_size
     megabytes = size / 1e6
     truth = Counts(inp.files, inp.insertions, inp.deletions)
-    results: dict[str, list[Run] | str] = {}
-    for tool in TOOLS:
-        say(f"audit throughput: {tool.name} x{runs}")
-        results[tool.name] = _measure(tool, inp.diff, work / "out" / f"{tool.name}.txt", runs)
+    results = _rounds(inp.diff, work, runs)
     base = results["diffstat"]
     base_rate = rates(megabytes, [r.wall for r in base]).median if isinstance(base, list) else None
     rows, problems = [], []
@@ -126,8 +138,8 @@ def throughput(inp: Input, work: Path, runs: int) -> Section:
         f"Input: {inp.description}: {megabytes:.1f} MB ({size:,} bytes), {inp.commits} commits, "
         f"{inp.files:,} file changes, +{inp.insertions:,}/-{inp.deletions:,} (git numstat). "
         "MB = 10^6 bytes; "
-        f"{runs} runs of each tool ({runs + 2} when a run takes under {QUICK:g} s), one after "
-        "the other; figures are min / median / max; peak RSS is the largest of the runs.",
+        f"{runs} rounds running each tool once in turn, two more rounds for the tools taking "
+        f"under {QUICK:g} s; figures are min / median / max; peak RSS is the largest of the runs.",
         "",
         *table(
             [
@@ -166,11 +178,11 @@ def _flatness(inp: Input, work: Path, results: dict[str, list[Run] | str]) -> li
             rows.append([tool.name, not_measured(tool.name, big), "", "", ""])
             continue
         say(f"audit memory on the prefix: {tool.name}")
-        small = _measure(tool, inp.small, work / "out" / f"{tool.name}-small.txt", 1)
+        small = _measure(tool, inp.small, work / "out" / f"{tool.name}-small.txt")
         if isinstance(small, str):
             rows.append([tool.name, not_measured(tool.name, small), "", "", ""])
             continue
-        low, high = small[0].maxrss_kib / 1024, max(r.maxrss_kib for r in big) / 1024
+        low, high = small.maxrss_kib / 1024, max(r.maxrss_kib for r in big) / 1024
         rows.append(
             [
                 tool.name,
