@@ -55,6 +55,7 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
 
     arch = "i386"
     patches = "all"
+    default = RW  # the shared window's protection as mmap()ed
 
     @initialize()
     def boot(self) -> None:
@@ -73,7 +74,7 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
             model.create_file("f", st.FILE_PAGES)
         page = self.patched.PAGE_SIZE
         self.page = page
-        self.win = self._both(lambda m: m.mmap(0, st.WINDOW_PAGES * page, RW, MAP_SHARED, "f", 0))
+        self.win = self._both(lambda m: m.mmap(0, st.WINDOW_PAGES * page, self.default, MAP_SHARED, "f", 0))
         self.priv = self._both(
             lambda m: m.mmap(0, st.PRIVATE_PAGES * page, RW, MAP_PRIVATE, "f", 32)
         )
@@ -118,7 +119,7 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
         if self._past_eof(pgoff, n):
             return
         got = self.patched.remap_file_pages(addr, size, 0, pgoff, 0)
-        want = self.emulated.remap_file_pages(addr, size, RW, pgoff, MAP_NOINHERIT)
+        want = self.emulated.remap_file_pages(addr, size, self.default, pgoff, MAP_NOINHERIT)
         assert got == want
         if got == 0:
             self.offsets[0][i : i + n] = range(pgoff, pgoff + n)
