@@ -41,6 +41,7 @@ from toolkit.model.include.linux.mman import (
     MAP_NOINHERIT,
     MAP_PRIVATE,
     MAP_SHARED,
+    PROT_NONE,
     PROT_READ,
     PROT_WRITE,
 )
@@ -74,7 +75,9 @@ class PatchedAgainstEmulation(RuleBasedStateMachine):
             model.create_file("f", st.FILE_PAGES)
         page = self.patched.PAGE_SIZE
         self.page = page
-        self.win = self._both(lambda m: m.mmap(0, st.WINDOW_PAGES * page, self.default, MAP_SHARED, "f", 0))
+        self.win = self._both(
+            lambda m: m.mmap(0, st.WINDOW_PAGES * page, self.default, MAP_SHARED, "f", 0)
+        )
         self.priv = self._both(
             lambda m: m.mmap(0, st.PRIVATE_PAGES * page, RW, MAP_PRIVATE, "f", 32)
         )
@@ -273,3 +276,17 @@ def test_comparison_catches_a_missing_patch() -> None:
     """The stateful comparison is not vacuous: dropping patch 08 makes it fail."""
     with pytest.raises((AssertionError, ExceptionGroup)):
         run_state_machine_as_test(WithoutPatch08, settings=PROFILE)
+
+
+class UmlWindowAgainstEmulation(PatchedAgainstEmulation):
+    """UML's layout: the shared window is PROT_NONE and pages get their rights one by one.
+
+    No mprotect() of the window here: in a PROT_NONE mapping patch 14 drops the offset of a
+    PROT_NONE remap, which mprotect() would expose (tests/scenario/findings/).
+    """
+
+    default = PROT_NONE
+
+
+UmlWindowAgainstEmulation.TestCase.settings = settings(PROFILE, max_examples=60)
+TestUmlWindowAgainstEmulation = UmlWindowAgainstEmulation.TestCase
