@@ -76,7 +76,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if args.stat:
             audit = stat_path(path, manifest, progress)
         else:
-            result = audit_path(path, args.rules, manifest, progress)
+            keep = args.verbose or args.format == "json"
+            result = audit_path(path, args.rules, manifest, progress, keep_hunks=keep)
             audit, lifecycles = result.audit, result.lifecycles
     print(render(audit, args.format, args.verbose, lifecycles), end="")
     found = worst(audit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +57,12 @@ def classify_series(
     manifest: str | Path | None = None,
     progress: Progress | None = None,
     archs_dir: Path | None = None,
+    keep_hunks: bool = True,
 ) -> AuditResult:
-    """Classify the patches one at a time and run the whole-series checks on them."""
+    """Classify the patches one at a time and run the whole-series checks on them.
+
+    Without `keep_hunks` each patch's hunks are dropped once checked, so memory stays flat.
+    """
     lifecycle, consistency = LifecycleCheck(), ConsistencyCheck()
     coverage = Coverage(known_variants(archs_dir))
     reports: list[PatchReport] = []
@@ -68,7 +73,7 @@ def classify_series(
         consistency.feed(report.number, patch.files)
         for item in facts:
             coverage.feed(item)
-        reports.append(report)
+        reports.append(report if keep_hunks else dataclasses.replace(report, hunks=()))
         if progress is not None:
             progress(number, None)
     rows = coverage.rows()
@@ -93,10 +98,13 @@ def audit_path(
     rules_path: str | Path | None = None,
     manifest: str | Path | None = None,
     progress: Progress | None = None,
+    keep_hunks: bool = True,
 ) -> AuditResult:
     """Audit the series at `path` with the rules file given (or the bundled one)."""
     rules = load_rules(rules_path)
-    return classify_series(_patches(path), str(path), rules, manifest, progress)
+    return classify_series(
+        _patches(path), str(path), rules, manifest, progress, keep_hunks=keep_hunks
+    )
 
 
 def stat_path(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate
 
 from toolkit.classify.records import Finding, HunkFacts, Severity
@@ -13,6 +13,8 @@ from toolkit.series.records import ChangeKind, FileDiff, Hunk, Line, LineKind
 _MAX_OFFSET = 200
 # Lines added this many patches ago are forgotten, so memory stays flat over a long git log.
 _WINDOW = 256
+# Definitions, uses and removals listed per identifier; a long log's later ones are not.
+_LISTED = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,103 +27,113 @@ class Lifecycle:
     removed: tuple[tuple[int, str], ...]
 
 
-@dataclass(slots=True)
-class _Seen:
-    defined: list[tuple[int, str, int]] = field(default_factory=list)  # patch, file, line
-    used: list[tuple[int, str, int]] = field(default_factory=list)
-    removed: list[tuple[int, str, int]] = field(default_factory=list)
+Where = tuple[int, str, int]  # patch, file, line of the patch file
 
 
 class LifecycleCheck:
-    """Identifiers the series defines: a use in an earlier patch than the definition is an error."""
+    """Identifiers the series defines: a use in an earlier patch than the definition is an error.
+
+    Fed one patch at a time and keeping only compact state per name, so a long log streams.
+    """
 
     def __init__(self) -> None:
         """Start with no identifiers seen."""
-        self._seen: dict[str, _Seen] = {}
         self._existing: set[str] = set()  # on an old side before the series defines them
+        self._pending: dict[str, Where] = {}  # first use of a name nothing has defined yet
+        self._defined: dict[str, tuple[Where, ...]] = {}
+        self._used: dict[str, list[int]] = {}  # patches using a defined name
+        self._removed: dict[str, tuple[Where, ...]] = {}
+        self._gone: dict[str, int] = {}  # the patch that removed a name's last definition
+        self._findings: list[Finding] = []
 
     def feed(self, number: int, hunks: tuple[HunkFacts, ...]) -> None:
-        """Record what one patch's hunks define, use and remove."""
-        rows = {id(h): dict(h.rows) for h in hunks}
+        """Record what one patch's hunks define, use and remove, and flag what is out of order."""
         for facts in hunks:
             for name in (*facts.old_uses, *facts.context_uses, *facts.removes):
-                if name not in self._seen or not self._seen[name].defined:
+                if name not in self._defined:
+                    # Existed before the series: nothing about it can be flagged, forget it.
                     self._existing.add(name)
+                    self._pending.pop(name, None)
         for facts in hunks:
-            where = rows[id(facts)]
+            where = dict(facts.rows)
             for name in facts.introduces:
-                line = where.get(name, (facts.patch_line,))[0]
-                self._seen.setdefault(name, _Seen()).defined.append((number, facts.file, line))
+                if name not in self._existing:
+                    self._define(
+                        name, (number, facts.file, where.get(name, (facts.patch_line,))[0])
+                    )
+        for facts in hunks:
+            where = dict(facts.rows)
             for name in dict.fromkeys((*facts.uses, *facts.context_uses)):
-                if name in facts.introduces:
+                if name in facts.introduces or name in self._existing:
                     continue
-                line = where.get(name, (facts.patch_line,))[0]
-                self._seen.setdefault(name, _Seen()).used.append((number, facts.file, line))
+                self._use(name, (number, facts.file, where.get(name, (facts.patch_line,))[0]))
             for name in facts.removes:
-                line = where.get(name, (facts.patch_line,))[0]
-                self._seen.setdefault(name, _Seen()).removed.append((number, facts.file, line))
+                if name in self._defined:
+                    self._remove(
+                        name, (number, facts.file, where.get(name, (facts.patch_line,))[0])
+                    )
+
+    def _define(self, name: str, at: Where) -> None:
+        earlier = self._defined.get(name, ())
+        if not earlier:
+            use = self._pending.pop(name, None)
+            if use is not None and use[0] < at[0]:
+                self._findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "use-before-define",
+                        f"{name} is used in patch {use[0]:02d} but first defined in patch "
+                        f"{at[0]:02d}: the series does not bisect",
+                        *use,
+                    )
+                )
+        if len(earlier) < _LISTED:
+            self._defined[name] = (*earlier, at)
+        self._gone.pop(name, None)
+
+    def _use(self, name: str, at: Where) -> None:
+        if name not in self._defined:
+            self._pending.setdefault(name, at)
+            return
+        patches = self._used.setdefault(name, [])
+        if len(patches) < _LISTED and (not patches or patches[-1] != at[0]):
+            patches.append(at[0])
+        removed_in = self._gone.get(name)
+        if removed_in is not None and at[0] > removed_in:
+            self._findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "use-after-remove",
+                    f"{name} is used in patch {at[0]:02d} after patch {removed_in:02d} "
+                    "removed its last definition",
+                    *at,
+                )
+            )
+            del self._gone[name]  # once per removal is enough
+
+    def _remove(self, name: str, at: Where) -> None:
+        removed = (*self._removed.get(name, ()), at)[-_LISTED:]
+        self._removed[name] = removed
+        # Removed in one file but still defined in another (one arch of several) is no removal.
+        still = {f for _, f, _ in self._defined[name]} - {f for _, f, _ in removed}
+        if not still:
+            self._gone[name] = at[0]
 
     def lifecycles(self) -> tuple[Lifecycle, ...]:
         """Every identifier the series introduces, by name."""
         return tuple(
             Lifecycle(
                 name,
-                tuple(dict.fromkeys((p, f) for p, f, _ in seen.defined)),
-                tuple(dict.fromkeys(p for p, _, _ in seen.used)),
-                tuple(dict.fromkeys((p, f) for p, f, _ in seen.removed)),
+                tuple(dict.fromkeys((p, f) for p, f, _ in defined)),
+                tuple(self._used.get(name, ())),
+                tuple(dict.fromkeys((p, f) for p, f, _ in self._removed.get(name, ()))),
             )
-            for name, seen in sorted(self._seen.items())
-            if seen.defined and name not in self._existing
+            for name, defined in sorted(self._defined.items())
         )
 
     def findings(self) -> list[Finding]:
-        """Uses before the definition (errors) and uses after the last removal (errors)."""
-        found: list[Finding] = []
-        for name, seen in sorted(self._seen.items()):
-            if not seen.defined or name in self._existing:
-                continue
-            first = min(p for p, _, _ in seen.defined)
-            for patch, path, line in seen.used:
-                if patch < first:
-                    found.append(
-                        Finding(
-                            Severity.ERROR,
-                            "use-before-define",
-                            f"{name} is used in patch {patch:02d} but first defined in patch "
-                            f"{first:02d}: the series does not bisect",
-                            patch,
-                            path,
-                            line,
-                        )
-                    )
-                    break
-            found.extend(self._use_after_remove(name, seen))
-        return found
-
-    @staticmethod
-    def _use_after_remove(name: str, seen: _Seen) -> list[Finding]:
-        last_removed = max((p for p, _, _ in seen.removed), default=None)
-        last_defined = max(p for p, _, _ in seen.defined)
-        if last_removed is None or last_defined > last_removed:
-            return []
-        # Removed in one file but still defined in another (one arch of several) is no removal.
-        still = {f for p, f, _ in seen.defined} - {f for p, f, _ in seen.removed}
-        if still:
-            return []
-        for patch, path, line in seen.used:
-            if patch > last_removed:
-                return [
-                    Finding(
-                        Severity.ERROR,
-                        "use-after-remove",
-                        f"{name} is used in patch {patch:02d} after patch {last_removed:02d} "
-                        "removed its last definition",
-                        patch,
-                        path,
-                        line,
-                    )
-                ]
-        return []
+        """Uses before the definition and uses after the last removal (errors)."""
+        return list(self._findings)
 
 
 # Per file: line number in the file as the series left it so far -> (text, patch that added it).
