@@ -99,3 +99,20 @@ def test_markdown_tables() -> None:
         "| 02 | demo: refuse rights beyond the VMA's | vma-flags, syscall-abi | 1 | +5/-0 |" in text
     )
     assert "### Arch coverage" in text
+
+
+def test_markdown_verbose_lists_hunks() -> None:
+    """Markdown with --verbose adds a Hunks section with each hunk's evidence."""
+    result = audit_path(DATA / "good")
+    text = render(result.audit, "markdown", verbose=True)
+    assert "### Hunks" in text
+    assert "- vma-flags [vma-flags/nonuniform-flag] line 47: defines VM_NONUNIFORM" in text
+
+
+def test_text_mode_drops_hunks() -> None:
+    """Without keep_hunks the patches keep their classes and counts but not their hunks."""
+    light = audit_path(DATA / "good", keep_hunks=False).audit
+    full = audit_path(DATA / "good").audit
+    assert [p.hunks for p in light.patches] == [(), ()]
+    assert [p.classes for p in light.patches] == [p.classes for p in full.patches]
+    assert render(light, "text") == render(full, "text")
