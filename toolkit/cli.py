@@ -281,6 +281,12 @@ def _add_model(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
         help='patches applied: "all" (01-16, with 11), "1-10", "all,-11,+17,+18"',
     )
     run.add_argument("--emulate", action="store_true", help="the emulation model instead")
+    run.add_argument(
+        "--layout",
+        choices=("solver", "2005"),
+        default="solver",
+        help="patch 01's file PTEs: the toolkit's solver port, or the 2005 hand port",
+    )
     run.add_argument("--format", choices=("text", "json"), default="text")
     bisect = actions.add_parser(
         "bisect", parents=[common], help="name the first patch that makes a scenario pass"
@@ -309,7 +315,7 @@ def cmd_model(args: argparse.Namespace) -> int:
     from toolkit.scenario.render import render_runs
 
     arches = None if args.all_arches else [args.arch]
-    results = run_files(args.files, arches, args.patches, args.emulate)
+    results = run_files(args.files, arches, args.patches, args.emulate, layout=args.layout)
     print(render_runs(results, args.format))
     return EXIT_OK if all(r.passed for r in results) else EXIT_FINDINGS
 

@@ -87,3 +87,12 @@ def test_run_a_directory_on_two_arches(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["model", "run", str(tmp_path), "--arch", "x86_64"]) == 0
     out = capsys.readouterr().out
     assert out.count("PASS ") == 2 and "[x86_64, patches 1-16]" in out
+
+
+def test_run_with_the_2005_hand_port(capsys: pytest.CaptureFixture[str]) -> None:
+    """--layout 2005 models patch 01 as ported by hand; i386's port passes the suite."""
+    assert main(["model", "run", "--layout", "2005"]) == 0
+    out = capsys.readouterr().out
+    assert "[i386, patches 1-16, 01 as ported in 2005]" in out and " 0 failed" in out
+    assert main(["model", "run", "--layout", "2005", "--arch", "alpha"]) == 2
+    assert "no '2005' file-PTE layout" in capsys.readouterr().err

@@ -36,7 +36,7 @@ def boot(options: Options, archs_dir: Path | None = None) -> Kernel:
     """A model kernel built as `options` says, with no process and no file."""
     arch = load_arch(options.arch, archs_dir)
     # Patch 01 is the arch half of the series: without it file PTEs hold the offset only.
-    layout = arch.layout("solver" if 1 in options.patches else "legacy")
+    layout = arch.layout(options.layout if 1 in options.patches else "legacy")
     pgtable = Pgtable(arch, layout)
     return Kernel(
         options=options,

@@ -97,3 +97,6 @@ class Options:
     # model's default assumes the arch has the toolkit's solver port and so opts in.
     arch_opt_in: bool = True
     max_map_count: int = DEFAULT_MAX_MAP_COUNT
+    # The file-PTE layout patch 01 brings: the toolkit's solver port, or the 2005 hand port
+    # (on the arches that had one).
+    layout: str = "solver"

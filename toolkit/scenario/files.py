@@ -44,6 +44,7 @@ def run_files(
     patches: str = "all",
     emulate: bool = False,
     archs_dir: Path | None = None,
+    layout: str = "solver",
 ) -> tuple[ScenarioResult, ...]:
     """Run every scenario on every arch (all of archs/ when `arches` is None).
 
@@ -57,7 +58,7 @@ def run_files(
     for arch in names_of_arches:
         for scenario in scenarios:
             try:
-                results.append(run_scenario(scenario, arch, chosen, emulate, archs_dir))
+                results.append(run_scenario(scenario, arch, chosen, emulate, archs_dir, layout))
             except (ArchDataError, MissingInputError) as exc:
                 # With --all-arches an arch the model cannot boot is a failed run, not the end.
                 if not every:

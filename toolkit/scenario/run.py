@@ -212,12 +212,18 @@ class _Runner:
         return op.expect
 
 
+def _patch_label(chosen: frozenset[int], layout: str) -> str:
+    label = format_patches(chosen)
+    return label if layout == "solver" or 1 not in chosen else f"{label}, 01 as ported in {layout}"
+
+
 def build_system(
     scenario: Scenario,
     arch: str,
     patches: frozenset[int],
     emulate: bool,
     archs_dir: Path | None = None,
+    layout: str = "solver",
 ) -> System:
     """The model (patched or emulation) a scenario's setup asks for, with its files made."""
     options = Options(
@@ -225,6 +231,7 @@ def build_system(
         patches=patches,
         arch_opt_in=True if scenario.arch_opt_in is None else scenario.arch_opt_in,
         max_map_count=scenario.max_map_count or DEFAULT_MAX_MAP_COUNT,
+        layout=layout,
     )
     system: System = (EmulatedSystem if emulate else System)(options, archs_dir)
     for spec in scenario.files:
@@ -244,10 +251,11 @@ def run_scenario(
     patches: frozenset[int] | None = None,
     emulate: bool = False,
     archs_dir: Path | None = None,
+    layout: str = "solver",
 ) -> ScenarioResult:
     """Run every op of `scenario` and compare each result with its expectation."""
     chosen = Options().patches if patches is None else patches
-    system = build_system(scenario, arch, chosen, emulate, archs_dir)
+    system = build_system(scenario, arch, chosen, emulate, archs_dir, layout)
     runner = _Runner(scenario, system)
     results: list[OpResult] = []
     error = None
@@ -266,7 +274,7 @@ def run_scenario(
         path=str(scenario.path),
         title=scenario.title,
         arch=arch,
-        patches="emulation" if emulate else format_patches(chosen),
+        patches="emulation" if emulate else _patch_label(chosen, layout),
         emulated=emulate,
         ops=tuple(results),
         error=error,

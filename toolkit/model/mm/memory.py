@@ -202,6 +202,11 @@ def do_swap_page(
     kernel = mm.kernel
     pt = kernel.pgtable
     _, offset = pt.pte_to_swp_entry(orig_pte)
+    if offset not in kernel.swap.slots:
+        raise AssertionError(
+            f"BUG_ON: {pt.arch.name}: PTE {orig_pte:#x} reads as a swap entry for slot {offset}, "
+            "which was never written (a file PTE the arch takes for a swap entry?)"
+        )
     value = read_swap_page(kernel.swap, offset)
     pfn = page_alloc.alloc_page(kernel.mem, value)
     if pfn < 0:

@@ -64,10 +64,18 @@ def page_index(mem: mem_map_t, pfn: int) -> int:
     return mem.chunk_first[pfn >> PFN_CHUNK_SHIFT] + (pfn & (PFN_CHUNK - 1))
 
 
+def _bad_page(pfn: int) -> AssertionError:
+    return AssertionError(
+        f"BUG_ON: page frame {pfn} is not in use (a file or swap PTE read as a present one?)"
+    )
+
+
 def page_value(mem: mem_map_t, pfn: int) -> int:
     """The int a page holds: the file's data for a page-cache page."""
     ino = mem.chunk_inode[pfn >> PFN_CHUNK_SHIFT]
     if ino is None:
+        if pfn not in mem.anon_value:
+            raise _bad_page(pfn)
         return mem.anon_value[pfn]
     return file_page_value(ino, page_index(mem, pfn))
 
@@ -105,6 +113,8 @@ def page_dup_anon(mem: mem_map_t, pfn: int) -> None:
 
 def page_remove_anon(mem: mem_map_t, pfn: int) -> None:
     """One PTE less maps anonymous page `pfn`; the last one frees it."""
+    if pfn not in mem.anon_mapcount:
+        raise _bad_page(pfn)
     count = mem.anon_mapcount[pfn] - 1
     if count:
         mem.anon_mapcount[pfn] = count

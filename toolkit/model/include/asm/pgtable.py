@@ -127,7 +127,14 @@ class Pgtable:
 
     def pte_to_pgprot(self, pte: int) -> int:
         """Model of pte_to_pgprot() in include/asm-ARCH/pgtable.h (patch 01)."""
-        return self._restored[self.layout.pte_to_pgprot(pte) & self._kept_mask]
+        kept = self.layout.pte_to_pgprot(pte) & self._kept_mask
+        rights = self._restored.get(kept)
+        if rights is None:
+            raise AssertionError(
+                f"BUG_ON: {self.arch.name} {self.layout.kind} layout: file PTE {pte:#x} gives "
+                f"back pgprot bits {kept:#x}, which no protection has"
+            )
+        return rights
 
     def pte_kind(self, pte: int) -> str:
         """Which of none, present, file or swap a PTE is, tested in the kernel's order."""
