@@ -39,6 +39,10 @@ def shown(path: str | None) -> str | None:
         return path
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def _short(text: str, width: int = _SUBJECT_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -116,7 +120,7 @@ def render_text(audit: Audit, verbose: bool = False, lifecycles: tuple[Lifecycle
     if not audit.classified:
         return _stat_text(audit)
     out = [
-        f"series {shown(audit.source)}: {len(audit.patches)} patches, "
+        f"series {shown(audit.source)}: {_count(len(audit.patches), 'patch', 'patches')}, "
         f"+{sum(p.insertions for p in audit.patches)}/-{sum(p.deletions for p in audit.patches)}",
         f"rules {shown(audit.rules)}"
         + (f", manifest {shown(audit.manifest)}" if audit.manifest else ""),
@@ -199,7 +203,8 @@ def _stat_text(audit: Audit) -> str:
         insertions += p.insertions
         deletions += p.deletions
     out.append(
-        f"{len(audit.patches)} patches, {files} file changes, "
+        f"{_count(len(audit.patches), 'patch', 'patches')}, "
+        f"{_count(files, 'file change', 'file changes')}, "
         f"{insertions} insertions(+), {deletions} deletions(-)"
     )
     if audit.findings:
