@@ -1,0 +1,1 @@
+"""Differential testing of the emulation model against the running Linux kernel."""
