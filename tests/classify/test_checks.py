@@ -182,3 +182,20 @@ def test_mbox_out_of_order_is_read_in_counter_order(tmp_path: Path) -> None:
     audit = audit_path(mbox).audit
     assert audit.patches[0].subject.startswith("demo: add a non-uniform")
     assert "use-before-define" not in _codes(audit.findings)
+
+
+def test_context_on_series_text_is_no_sign_of_existence() -> None:
+    """A name on a context line that an earlier patch of the series added did not exist before."""
+    use = file_diff("mm/a.c", hunk(" {\n+\tif (flags & LATE_FLAG)\n+\t\treturn;\n }\n", start=50))
+    # Patch 2 keeps patch 1's line as context: LATE_FLAG is still only the series' own text.
+    keep = file_diff(
+        "mm/a.c", hunk(" {\n \tif (flags & LATE_FLAG)\n+\t\tcount++;\n \t\treturn;\n", start=50)
+    )
+    patches = [
+        patch("use", use, number=1),
+        patch("keep", keep, number=2),
+        patch("define", _define("LATE_FLAG"), number=3),  # type: ignore[arg-type]
+    ]
+    audit = classify_series(patches, "test", load_rules()).audit
+    found = [f for f in audit.findings if f.code == "use-before-define"]
+    assert [(f.patch, f.file) for f in found] == [(1, "mm/a.c")]

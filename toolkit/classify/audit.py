@@ -69,8 +69,8 @@ def classify_series(
     for number, patch in enumerate(patches, 1):
         report = classify_patch(patch, patch.number or number, rules)
         facts = tuple(h.facts for h in report.hunks)
-        lifecycle.feed(report.number, facts)
-        consistency.feed(report.number, patch.files)
+        on_series = consistency.feed(report.number, patch.files)
+        lifecycle.feed(report.number, facts, on_series)
         for item in facts:
             coverage.feed(item)
         reports.append(report if keep_hunks else dataclasses.replace(report, hunks=()))

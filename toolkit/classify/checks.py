@@ -46,11 +46,17 @@ class LifecycleCheck:
         self._gone: dict[str, int] = {}  # the patch that removed a name's last definition
         self._findings: list[Finding] = []
 
-    def feed(self, number: int, hunks: tuple[HunkFacts, ...]) -> None:
-        """Record what one patch's hunks define, use and remove, and flag what is out of order."""
+    def feed(
+        self, number: int, hunks: tuple[HunkFacts, ...], series_lines: frozenset[int] = frozenset()
+    ) -> None:
+        """Record what one patch's hunks define, use and remove, and flag what is out of order.
+
+        `series_lines` are the patch lines whose old side is text an earlier patch added: a name
+        there is no sign that it existed before the series.
+        """
         for facts in hunks:
-            for name in (*facts.old_uses, *facts.context_uses, *facts.removes):
-                if name not in self._defined:
+            for name, lines in facts.old_rows:
+                if name not in self._defined and not series_lines.issuperset(lines):
                     # Existed before the series: nothing about it can be flagged, forget it.
                     self._existing.add(name)
                     self._pending.pop(name, None)
@@ -152,8 +158,12 @@ class ConsistencyCheck:
         """The mismatches found so far."""
         return list(self._findings)
 
-    def feed(self, number: int, files: tuple[FileDiff, ...]) -> None:
-        """Check one patch against the lines earlier patches added, then record its own."""
+    def feed(self, number: int, files: tuple[FileDiff, ...]) -> frozenset[int]:
+        """Check one patch against the lines earlier patches added, then record its own.
+
+        Returns the patch lines whose old side falls on text an earlier patch added.
+        """
+        on_series: set[int] = set()
         for diff in files:
             if diff.kind is ChangeKind.RENAMED and diff.old_path in self._files:
                 self._files[diff.path] = self._files.pop(diff.old_path)
@@ -161,13 +171,16 @@ class ConsistencyCheck:
                 self._files.pop(diff.path, None)
                 continue
             tracked = {} if diff.kind is ChangeKind.ADDED else self._files.get(diff.path, {})
-            tracked = self._apply(number, diff, tracked)
+            tracked, seen = self._apply(number, diff, tracked)
+            on_series.update(seen)
             if tracked:
                 self._files[diff.path] = tracked
             else:
                 self._files.pop(diff.path, None)
+        return frozenset(on_series)
 
-    def _apply(self, number: int, diff: FileDiff, lines: Tracked) -> Tracked:
+    def _apply(self, number: int, diff: FileDiff, lines: Tracked) -> tuple[Tracked, set[int]]:
+        """The file's tracked lines after the patch, and its old-side lines on tracked text."""
         placed: list[tuple[Hunk, int]] = []
         for hunk in diff.hunks:
             placed.append((hunk, self._place(number, diff, hunk, lines)))
@@ -192,8 +205,11 @@ class ConsistencyCheck:
                 result[line] = value
             elif line >= spans[index][1]:
                 result[line + shifts[index]] = value
+        on_series: set[int] = set()
         for hunk, offset in placed:
             for item in hunk.lines:
+                if item.source_line is not None and item.source_line + offset in lines:
+                    on_series.add(item.patch_line)
                 if item.target_line is None:
                     continue
                 if item.kind is LineKind.ADDED:
@@ -202,7 +218,7 @@ class ConsistencyCheck:
                     kept = lines.get(item.source_line + offset)
                     if kept is not None:
                         result[item.target_line + offset] = kept
-        return result
+        return result, on_series
 
     @staticmethod
     def _offsets(old: list[tuple[int, Line]], lines: Tracked) -> list[int]:

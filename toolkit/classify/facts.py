@@ -68,6 +68,7 @@ def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
     calls: dict[str, None] = {}
     returns: dict[str, None] = {}
     context: dict[str, None] = {}
+    old_rows: dict[str, dict[int, None]] = defaultdict(dict)
     for tree, side, changed, defined, changed_defs, used in (
         (old_tree, old, old_changed, defined_old, changed_old, old_uses),
         (new_tree, new, new_changed, defined_new, changed_new, uses),
@@ -77,6 +78,8 @@ def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
                 continue
             if name.kind in _DEFINING:
                 defined.add(name.name)
+            if tree is old_tree:
+                old_rows[name.name][side[name.row].patch_line] = None
             if not changed[name.row]:
                 if name.kind is Kind.IDENT:
                     context[name.name] = None
@@ -119,5 +122,6 @@ def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
         calls=tuple(calls),
         returns=tuple(returns),
         context_uses=tuple(context),
+        old_rows=tuple((name, tuple(lines)) for name, lines in old_rows.items()),
         rows=tuple((name, tuple(dict.fromkeys(lines))) for name, lines in rows.items()),
     )

@@ -41,6 +41,7 @@ class HunkFacts:
     returns: tuple[str, ...]  # errno constants returned negated, `EINVAL` for `-EINVAL`
     context_uses: tuple[str, ...]  # identifiers of the context lines (may repeat uses)
     rows: tuple[tuple[str, tuple[int, ...]], ...]  # name -> patch lines where it changes
+    old_rows: tuple[tuple[str, tuple[int, ...]], ...]  # name -> its context and removed lines
 
 
 @dataclass(frozen=True, slots=True)
