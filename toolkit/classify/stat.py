@@ -142,9 +142,19 @@ def stat_span(
 
 
 def _subject(data: bytes | mmap.mmap, start: int, end: int) -> str:
-    found = _SUBJECT.search(data, start, end)
-    if found is None:
-        found = _LOG_TITLE.search(data, start, end)
+    """The mail's Subject:, or a git log message's first line, without bracketed prefixes."""
+    # The headers end at the first blank line, so the search for a Subject: stops there.
+    blank = data.find(b"\n\n", start, end)
+    found = next(
+        (
+            m
+            for at in _line_starts(data, b"Subject:", start, end if blank < 0 else blank + 1)
+            if (m := _SUBJECT.match(data, at, end))
+        ),
+        None,
+    )
+    if found is None and blank >= 0:
+        found = _LOG_TITLE.match(data, blank + 1, end)
     if found is None:
         return ""
     subject = " ".join(found.group(1).decode("utf-8", "replace").split())
