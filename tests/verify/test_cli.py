@@ -121,4 +121,4 @@ def test_headers_tree_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     (report,) = data["reports"]
     assert report["source"] == "headers" and report["max_bits"] == 28
     assert report["checks"]["pgprot"]["outcome"] == "n/a"
-    assert report["checks"]["pgoff"]["outcome"] == "passed"
+    assert report["checks"]["pgoff"]["outcome"] == "proven"

@@ -58,6 +58,21 @@ def compile_c(source_text: str, folder: Path, name: str, flags: tuple[str, ...])
     return binary
 
 
+def preprocess(source_text: str, folder: Path, name: str) -> str:
+    """`source_text` through the C preprocessor alone (gcc -E -P); CompileError if it fails."""
+    source = folder / f"{name}.c"
+    source.write_text(source_text)
+    done = subprocess.run(
+        [gcc(), "-E", "-P", "-std=gnu99", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise CompileError(first_error(done.stderr, source), source)
+    return done.stdout
+
+
 def run_lines(binary: Path, lines: list[str], args: tuple[str, ...] = ()) -> list[str]:
     """Run a harness with `args`, `lines` on its stdin; its output lines."""
     done = subprocess.run(

@@ -123,8 +123,30 @@ def shim(arch: Arch) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What the probe asks the preprocessor to expand, one marked line each.
+PROBES = {
+    "encode": "pte_val(RFP_ENCODE(rfp_o, rfp_p))",
+    "decode": "pte_to_pgoff(__pte(rfp_v))",
+    "pgprot": "pgprot_val(pte_to_pgprot(__pte(rfp_v)))",
+    "file": "pte_file(__pte(rfp_v))",
+    "max_bits": "PTE_FILE_MAX_BITS",
+}
+
+
+def probe(arch: Arch, macros: str, legacy_max_bits: int | None) -> str:
+    """The harness's definitions followed by one `RFP_PROBE name: expression` line per probe."""
+    text = harness(arch, macros, legacy_max_bits)
+    head = text[: text.index("static const rfp_pteval rfp_pgprots")]
+    lines = [head, "#ifndef pte_to_pgprot", "#define pte_to_pgprot(pte) __pgprot(0)", "#endif"]
+    lines += [f"RFP_PROBE {name}: {expression}" for name, expression in PROBES.items()]
+    return "\n".join(lines) + "\n"
+
+
 def harness(arch: Arch, macros: str, legacy_max_bits: int | None) -> str:
-    """The shim, the macros under test, and a main() that checks them (argv[1]: dense or all)."""
+    """The shim, the macros under test, and a main() that checks them.
+
+    argv[1] is `dense` (a sample), `all` (every offset) or `one OFFSET PGPROT` (one vector, hex).
+    """
     pgprots = sorted({arch.pgprot(prot) for prot in range(8)})
     keep = arch.mask(*arch.keep) if arch.keep else 0
     fallback = legacy_max_bits if legacy_max_bits is not None else arch.long_bits
@@ -206,6 +228,11 @@ int main(int argc, char **argv)
 	unsigned i;
 	int a, b;
 
+	if (argc > 3 && strcmp(argv[1], "one") == 0) {{
+		/* one vector, to replay a counterexample z3 found */
+		rfp_one((rfp_ulong)strtoull(argv[2], NULL, 16), (rfp_pteval)strtoull(argv[3], NULL, 16));
+		return 0;
+	}}
 	if (bits > {arch.long_bits})
 		bits = {arch.long_bits};  /* offsets are unsigned long */
 	top = bits >= 64 ? ~0ULL : (1ULL << bits) - 1;

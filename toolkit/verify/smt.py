@@ -7,13 +7,36 @@ property is proven by asking z3 for an input that breaks it; a model is a counte
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import z3
 
 from toolkit.arch import Arch, Clause, Combine, FileLayout
+from toolkit.verify.cexpr import (
+    INT,
+    LONG,
+    UINT,
+    ULONG,
+    Binary,
+    Call,
+    Cast,
+    Compound,
+    CType,
+    Expr,
+    Member,
+    Name,
+    Num,
+    Ternary,
+    Unary,
+    UnsupportedExpression,
+)
 from toolkit.verify.records import Check, Counterexample, Outcome, Result
 from toolkit.verify.semantics import predicates, prot_moves, swap, word_bits
+
+_LOCK = threading.Lock()
 
 # include/linux/swap.h: swp_entry_t keeps the type in the top MAX_SWAPFILES_SHIFT (5) bits of an
 # unsigned long, so no swap PTE holds a type of 32 or more, or an offset wider than the rest.
@@ -164,7 +187,10 @@ def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
 
 
 def _prove_swap(
-    arch: Arch, file: tuple[Clause, ...], none: tuple[Clause, ...], width: int
+    arch: Arch,
+    file: tuple[Clause, ...] | Callable[[BitVec], Bool],
+    none: tuple[Clause, ...],
+    width: int,
 ) -> Result:
     """No swap entry (any type and offset swp_entry_t can hold, not none) satisfies pte_file()."""
     layout = swap(arch)
@@ -180,7 +206,8 @@ def _prove_swap(
     offset_bits = min(layout.offset_bits, arch.long_bits - MAX_SWAPFILES_SHIFT)
     solver = z3.Solver()
     solver.add(z3.ULT(type_, 1 << type_bits), z3.ULT(offset, 1 << offset_bits))
-    solver.add(z3.Not(_holds(none, entry)), _holds(file, entry))
+    is_file = file(entry) if callable(file) else _holds(file, entry)
+    solver.add(z3.Not(_holds(none, entry)), is_file)
     answer = solver.check()
     if answer == z3.unsat:
         return Result(Check.SWAP, Outcome.PROVEN)
@@ -195,3 +222,266 @@ def _prove_swap(
         got=f"swap entry type {swap_type} offset {swap_offset:#x} reads as pte_file()",
     )
     return Result(Check.SWAP, Outcome.FAILED, counterexample=example)
+
+
+# -- third-party macros: expanded C expressions, evaluated as the host compiler would -----------
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A C value: an integer of `ctype`, or a pte_t/pgprot_t struct (`struct` names it)."""
+
+    term: BitVec
+    ctype: CType
+    struct: str = ""
+
+
+def _convert(value: _Value, to: CType) -> _Value:
+    """`value` converted to `to` as C converts integers (truncate, or sign/zero extend)."""
+    if value.struct:
+        raise UnsupportedExpression(f"a {value.struct} used as an integer")
+    term, have = value.term, value.ctype
+    if to.bits < have.bits:
+        term = z3.Extract(to.bits - 1, 0, term)
+    elif to.bits > have.bits:
+        grow = z3.SignExt if have.signed else z3.ZeroExt
+        term = grow(to.bits - have.bits, term)
+    return _Value(term, to)
+
+
+def _common(a: CType, b: CType) -> CType:
+    """The usual arithmetic conversions between two promoted integer types (LP64)."""
+    if a.bits != b.bits:
+        return a if a.bits > b.bits else b
+    return CType(a.bits, a.signed and b.signed)
+
+
+def _promote(value: _Value) -> _Value:
+    return _convert(value, INT) if value.ctype.bits < 32 else _convert(value, value.ctype)
+
+
+def _bool(term: Bool) -> _Value:
+    return _Value(z3.If(term, z3.BitVecVal(1, 32), z3.BitVecVal(0, 32)), INT)
+
+
+def _truth(value: _Value) -> Bool:
+    scalar = _convert(value, value.ctype)
+    return scalar.term != 0
+
+
+class _Evaluator:
+    """Evaluates a parsed expression over z3 variables, with the shim's types for `arch`."""
+
+    def __init__(self, arch: Arch, names: dict[str, _Value]) -> None:
+        self.arch = arch
+        self.names = names
+        self.two_words = arch.pte_bits > arch.long_bits
+        self.pteval = CType(64 if arch.pte_bits > 32 else 32, False)
+        self.types = {
+            "rfp_ulong": CType(64 if arch.long_bits > 32 else 32, False),
+            "rfp_pteval": self.pteval,
+            "uint32_t": UINT,
+            "uint64_t": ULONG,
+            "int": INT,
+            "signed": INT,
+            "signed int": INT,
+            "unsigned": UINT,
+            "unsigned int": UINT,
+            "long": LONG,
+            "signed long": LONG,
+            "long long": LONG,
+            "unsigned long": ULONG,
+            "unsigned long long": ULONG,
+        }
+
+    def run(self, node: Expr) -> _Value:
+        """The value of `node`."""
+        if isinstance(node, Num):
+            return _Value(z3.BitVecVal(node.value, node.ctype.bits), node.ctype)
+        if isinstance(node, Name):
+            if node.name not in self.names:
+                raise UnsupportedExpression(f"unknown name {node.name}")
+            return self.names[node.name]
+        if isinstance(node, Cast):
+            return _convert(self.run(node.operand), self.types[node.ctype])
+        if isinstance(node, Unary):
+            return self.unary(node)
+        if isinstance(node, Binary):
+            return self.binary(node)
+        if isinstance(node, Ternary):
+            then, other = self.run(node.then), self.run(node.other)
+            common = _common(_promote(then).ctype, _promote(other).ctype)
+            a, b = _convert(then, common), _convert(other, common)
+            return _Value(z3.If(_truth(self.run(node.cond)), a.term, b.term), common)
+        if isinstance(node, Compound):
+            return self.compound(node)
+        if isinstance(node, Member):
+            return self.member(self.run(node.operand), node.field)
+        return self.call(node)
+
+    def unary(self, node: Unary) -> _Value:
+        value = _promote(self.run(node.operand))
+        if node.op == "!":
+            return _bool(value.term == 0)
+        if node.op == "~":
+            return _Value(~value.term, value.ctype)
+        if node.op == "-":
+            return _Value(-value.term, value.ctype)
+        return value
+
+    def binary(self, node: Binary) -> _Value:
+        op = node.op
+        left, right = _promote(self.run(node.left)), _promote(self.run(node.right))
+        if op in ("&&", "||"):
+            both = (_truth(left), _truth(right))
+            return _bool(z3.And(*both) if op == "&&" else z3.Or(*both))
+        if op in ("<<", ">>"):
+            count = _convert(right, left.ctype).term
+            if op == "<<":
+                return _Value(left.term << count, left.ctype)
+            shifted = left.term >> count if left.ctype.signed else z3.LShR(left.term, count)
+            return _Value(shifted, left.ctype)
+        common = _common(left.ctype, right.ctype)
+        a, b = _convert(left, common).term, _convert(right, common).term
+        if op in ("==", "!="):
+            return _bool(a == b if op == "==" else a != b)
+        if op in ("<", ">", "<=", ">="):
+            signed = {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}
+            unsigned = {
+                "<": z3.ULT(a, b),
+                ">": z3.UGT(a, b),
+                "<=": z3.ULE(a, b),
+                ">=": z3.UGE(a, b),
+            }
+            return _bool(signed[op] if common.signed else unsigned[op])
+        arithmetic = {"+": a + b, "-": a - b, "*": a * b, "&": a & b, "|": a | b, "^": a ^ b}
+        return _Value(arithmetic[op], common)
+
+    def compound(self, node: Compound) -> _Value:
+        width = self.pteval.bits
+        whole: BitVec = z3.BitVecVal(0, width)
+        for index, (field, expr) in enumerate(node.items):
+            value = self.run(expr)
+            name = field if field is not None else self.positional(node.type_name, index)
+            if name in ("pte", "pgprot") or (name == "pte_low" and not self.two_words):
+                whole = _convert(value, self.pteval).term
+            elif self.two_words and name in ("pte_low", "pte_high"):
+                word = _convert(value, UINT).term
+                if name == "pte_low":
+                    whole = z3.Concat(z3.Extract(width - 1, 32, whole), word)
+                else:
+                    whole = z3.Concat(word, z3.Extract(31, 0, whole))
+            else:
+                raise UnsupportedExpression(f"initialiser {name} of {node.type_name}")
+        return _Value(whole, self.pteval, node.type_name)
+
+    def positional(self, type_name: str, index: int) -> str:
+        """The member the `index`-th plain initialiser of the shim's struct sets."""
+        if type_name == "pgprot_t":
+            names: tuple[str, ...] = ("pgprot",)
+        elif self.two_words:
+            names = ("pte_low", "pte_high")  # the anonymous struct is the union's first member
+        else:
+            names = ("pte",)
+        if index >= len(names):
+            raise UnsupportedExpression(f"initialiser {index} of {type_name}")
+        return names[index]
+
+    def member(self, value: _Value, field: str) -> _Value:
+        if not value.struct:
+            raise UnsupportedExpression(f".{field} of an integer")
+        scalar = _Value(value.term, self.pteval)
+        if field in ("pte", "pgprot") or (field == "pte_low" and not self.two_words):
+            return scalar
+        if self.two_words and field in ("pte_low", "pte_high"):
+            bits = (31, 0) if field == "pte_low" else (63, 32)
+            return _Value(z3.Extract(*bits, value.term), UINT)
+        raise UnsupportedExpression(f"member {field} of {value.struct}")
+
+    def call(self, node: Call) -> _Value:
+        clauses = {"rfp_file": self.arch.file, "rfp_present": self.arch.present}
+        clauses["rfp_none"] = self.arch.none
+        if node.name not in clauses or len(node.args) != 1:
+            raise UnsupportedExpression(f"call of {node.name}")
+        pte = _convert(self.run(node.args[0]), self.pteval).term
+        return _bool(_holds(clauses[node.name], pte))
+
+
+def prove_macros(
+    arch: Arch,
+    exprs: dict[str, Expr],
+    pgprots: tuple[int, ...],
+    max_bits: int,
+) -> dict[Check, Result]:
+    """Prove the checks for expanded third-party macros; UnsupportedExpression if not modelled."""
+    # z3's default context is shared and not thread-safe; the arches are checked in threads.
+    with _LOCK:
+        return _prove_macros(arch, exprs, pgprots, max_bits)
+
+
+def _prove_macros(
+    arch: Arch,
+    exprs: dict[str, Expr],
+    pgprots: tuple[int, ...],
+    max_bits: int,
+) -> dict[Check, Result]:
+    ulong = CType(64 if arch.long_bits > 32 else 32, False)
+    pteval = CType(64 if arch.pte_bits > 32 else 32, False)
+    offset = z3.BitVec("pgoff", ulong.bits)
+    pgprot = z3.BitVec("pgprot", pteval.bits)
+    evaluate = _Evaluator(arch, {"rfp_o": _Value(offset, ulong), "rfp_p": _Value(pgprot, pteval)})
+    pte = _convert(evaluate.run(exprs["encode"]), pteval).term
+
+    def on(entry: BitVec) -> _Evaluator:
+        return _Evaluator(arch, {"rfp_v": _Value(entry, pteval)})
+
+    keeps = "pgprot" in exprs
+    domain = [z3.Or(*(pgprot == p for p in pgprots))]
+    if max_bits < ulong.bits:
+        domain.append(z3.ULT(offset, 1 << max_bits))
+    keep = arch.mask(*arch.keep) if arch.keep else 0
+    back = _convert(on(pte).run(exprs["decode"]), ulong).term
+    checks: list[tuple[Check, Bool, BitVec, str]] = [
+        (Check.PGOFF, back != offset, back, "pte_to_pgoff() gave {got:#x}")
+    ]
+    if keeps:
+        kept = _convert(on(pte).run(exprs["pgprot"]), pteval).term
+        checks.append(
+            (Check.PGPROT, kept & keep != pgprot & keep, kept, "pte_to_pgprot() gave {got:#x}")
+        )
+    is_file = _truth(on(pte).run(exprs["file"]))
+    checks.append(
+        (
+            Check.FILE,
+            z3.Or(z3.Not(is_file), _holds(arch.none, pte)),
+            pte,
+            "pte_file() is false or pte_none() is true",
+        )
+    )
+    checks.append((Check.PRESENT, _holds(arch.present, pte), pte, "pte_present() is true"))
+    found: dict[Check, Result] = {}
+    for check, broken, got, say in checks:
+        solver = z3.Solver()
+        solver.add(*domain, broken)
+        answer = solver.check()
+        if answer == z3.unsat:
+            found[check] = Result(check, Outcome.PROVEN)
+        elif answer == z3.sat:
+            model = solver.model()
+            example = Counterexample(
+                offset=_value(model, offset),
+                pgprot=_value(model, pgprot),
+                pte=_value(model, pte),
+                got=say.format(got=_value(model, got)),
+            )
+            found[check] = Result(check, Outcome.FAILED, counterexample=example)
+    width = max(arch.pte_bits, arch.long_bits)
+    found[Check.SWAP] = _prove_swap(
+        arch,
+        lambda entry: _truth(
+            on(_convert(_Value(entry, CType(width, False)), pteval).term).run(exprs["file"])
+        ),
+        arch.none,
+        width,
+    )
+    return found
