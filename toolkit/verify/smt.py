@@ -416,7 +416,11 @@ def prove_macros(
     """Prove the checks for expanded third-party macros; UnsupportedExpression if not modelled."""
     # z3's default context is shared and not thread-safe; the arches are checked in threads.
     with _LOCK:
-        return _prove_macros(arch, exprs, pgprots, max_bits)
+        try:
+            return _prove_macros(arch, exprs, pgprots, max_bits)
+        except z3.Z3Exception as exc:
+            # A sort clash means our model of C went wrong: fall back to sampling, say why.
+            raise UnsupportedExpression(f"z3 refused the expression: {exc}") from exc
 
 
 def _prove_macros(
