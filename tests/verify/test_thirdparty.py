@@ -157,3 +157,12 @@ def test_defect_the_sample_misses_is_found_by_z3(tmp_path: Path) -> None:
     assert "z3" in result.detail
     assert result.counterexample is not None
     assert result.counterexample.offset & 0xFFFFFF == 0xA5A5A5
+
+
+def test_unmodelled_c_falls_back_to_the_sample(tmp_path: Path) -> None:
+    """A division (outside the expression model) compiles and passes the sample, unproven."""
+    divided = macros(decode_high="(((pte).pte_low >> 9) / 1)")
+    report = only(verify_series(write_patch(tmp_path, divided), ("i386",), False))
+    assert outcome(report, Check.PGOFF) is Outcome.PASSED
+    result = report.result(Check.C)
+    assert result is not None and "no z3 proof" in result.detail
