@@ -294,16 +294,34 @@ def _add_model(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     bisect.add_argument("file", metavar="FILE")
     bisect.add_argument("--arch", default="i386")
     bisect.add_argument("--patches", default="all", metavar="SPEC")
-    actions.add_parser(
-        "diff-kernel", parents=[common], help="compare the model with a running kernel"
+    diff = actions.add_parser(
+        "diff-kernel", parents=[common], help="compare the emulation model with this kernel"
     )
+    diff.add_argument("files", nargs="*", metavar="FILE", help="scenario files (default: suite)")
+    chosen = diff.add_mutually_exclusive_group()
+    chosen.add_argument("--random", type=int, metavar="N", help="N random scenarios instead")
+    chosen.add_argument("--uml", type=int, metavar="PAGES", help="UML's pattern on PAGES pages")
+    diff.add_argument("--seed", type=int, default=0, help="seed of --random (0)")
+    diff.add_argument(
+        "--repro",
+        default="diff-kernel-repro.toml",
+        metavar="FILE",
+        help="where the shrunk reproducer of a divergence goes (diff-kernel-repro.toml)",
+    )
+    diff.add_argument("--verbose", "-v", action="store_true", help="one line per scenario")
     p.set_defaults(func=cmd_model)
 
 
 def cmd_model(args: argparse.Namespace) -> int:
     """Run scenarios on the model, bisect the series, compare with the kernel."""
     if args.model_command == "diff-kernel":
-        raise NotImplementedYet("model diff-kernel: not implemented yet")
+        from toolkit.kernel.command import diff_kernel
+
+        text, agreed = diff_kernel(
+            args.files, args.random, args.seed, args.uml, Path(args.repro), args.verbose
+        )
+        print(text)
+        return EXIT_OK if agreed else EXIT_FINDINGS
     if args.model_command == "bisect":
         from toolkit.scenario.bisect import bisect_file
         from toolkit.scenario.render import render_bisect

@@ -118,11 +118,17 @@ def with_expectations(scenario: Scenario) -> Scenario:
         note = op.note
         if i < len(model) and model[i] != kernel[i]:
             note = f"the emulation model gives {model[i]}; the running kernel {kernel[i]}"
-        ops.append(replace(op, expect=kernel[i], note=note))
+        ops.append(replace(op, expect=kernel[i], expect_emulated=None, expect_fits=None, note=note))
     return replace(scenario, ops=tuple(ops))
 
 
-def _finish(comparisons: list[Comparison], failing: Scenario | None, out: Path) -> Campaign:
+def _finish(
+    comparisons: list[Comparison],
+    failing: Scenario | None,
+    out: Path,
+    found: Comparison | None = None,
+) -> Campaign:
+    """The campaign's record; a failing scenario is shrunk and written to `out` first."""
     if failing is None:
         return Campaign(tuple(comparisons))
     small = with_expectations(shrink(failing))
@@ -136,7 +142,7 @@ def _finish(comparisons: list[Comparison], failing: Scenario | None, out: Path) 
         ),
     )
     write_atomic(out, dump_scenario(small))
-    return Campaign(tuple(comparisons), comparisons[-1], small, out)
+    return Campaign(tuple(comparisons), found or comparisons[-1], small, out)
 
 
 def run_random(count: int, seed: int, out: Path) -> Campaign:
@@ -154,10 +160,8 @@ def run_random(count: int, seed: int, out: Path) -> Campaign:
 def run_paths(paths: Sequence[Path], out: Path) -> Campaign:
     """Compare the scenario files; the first one that diverges is shrunk and written to `out`."""
     scenarios = [load_scenario(p) for p in paths]
-    comparisons: list[Comparison] = []
-    for scenario in scenarios:
-        found = compare(scenario)
-        comparisons.append(found)
+    comparisons = [compare(scenario) for scenario in scenarios]
+    for scenario, found in zip(scenarios, comparisons, strict=True):
         if found.divergence is not None:
-            return _finish(comparisons, scenario, out)
+            return _finish(comparisons, scenario, out, found)
     return _finish(comparisons, None, out)

@@ -208,13 +208,10 @@ static int flags_arg(char **save, int *noinherit)
 	return flags;
 }
 
-static int prot_arg(char **save)
+/* Any integer: the syscalls see it as C would pass it, so a bad one gets the kernel's errno. */
+static long long prot_arg(char **save)
 {
-	long long prot = number(save, "prot");
-
-	if (prot < 0 || prot > 0xffffffffLL)
-		die("prot out of range: %lld", prot);
-	return (int)prot;
+	return number(save, "prot");
 }
 
 static int advice_arg(char **save)
@@ -342,7 +339,7 @@ static void op_mmap(char **save)
 	const char *name = next_token(save, "mapping name");
 	int fi = find_file(next_token(save, "file name"));
 	unsigned long pages = count(save, "pages");
-	int prot = prot_arg(save);
+	int prot = (int)prot_arg(save);
 	int noinherit;
 	int flags = flags_arg(save, &noinherit);
 	long long pgoff = number(save, "pgoff");
@@ -432,7 +429,7 @@ static void op_mprotect(char **save)
 {
 	unsigned long pages;
 	unsigned long page = range_arg(save, &pages);
-	int prot = prot_arg(save);
+	int prot = (int)prot_arg(save);
 
 	if (!covered(page, pages)) {
 		printf("{\"ret\":%d}\n", -ENOMEM);
@@ -449,7 +446,7 @@ static void op_remap(char **save)
 {
 	unsigned long pages;
 	unsigned long page = range_arg(save, &pages);
-	int prot = prot_arg(save);
+	long long prot = prot_arg(save);
 	long long pgoff = number(save, "pgoff");
 	int noinherit;
 	int flags = flags_arg(save, &noinherit);
@@ -467,7 +464,7 @@ static void op_remap(char **save)
 		printf("{\"ret\":%d}\n", -EINVAL);
 		return;
 	}
-	if (mmap(page_addr(page), size, prot, MAP_SHARED | MAP_FIXED,
+	if (mmap(page_addr(page), size, (int)prot, MAP_SHARED | MAP_FIXED,
 		 files[(who & FILE_MASK) - 1].mfd, (off_t)(pgoff * page_size)) == MAP_FAILED) {
 		printf("{\"ret\":%d}\n", -errno);
 		return;

@@ -109,6 +109,12 @@ class KernelRunner:
 
 def check_supported(scenario: Scenario) -> None:
     """UnsupportedOp, at its line, for the first thing of `scenario` the kernel side cannot do."""
+    if scenario.max_map_count is not None and scenario.max_map_count != max_map_count():
+        raise UnsupportedOp(
+            f"setup max_map_count {scenario.max_map_count} is not this kernel's "
+            f"vm.max_map_count {max_map_count()}",
+            scenario.path,
+        )
     for spec in scenario.files:
         if spec.noexec:
             raise UnsupportedOp(
