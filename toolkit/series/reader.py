@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from toolkit.errors import MissingInputError, PatchError
+from toolkit.errors import MissingInputError, PatchError, SeriesError
 from toolkit.series import mbox, quilt
 from toolkit.series.patchtext import decode, read_patch
 from toolkit.series.records import Patch, Series, SourceKind
@@ -88,7 +88,8 @@ def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Pat
             raise MissingInputError(
                 "quilt directory without a series file (and no *.patch files)", where / "series"
             )
-        return SourceKind.DIRECTORY, (_from_file(f, None, 1) for f in files)
+        # git format-patch -o writes the cover letter as a file of its own: 0000-cover-letter.patch
+        return SourceKind.DIRECTORY, (_from_file(f, None, 1, cover_ok=True) for f in files)
     if not where.is_file():
         raise MissingInputError("no such file or directory", where)
     with where.open("rb") as stream:
@@ -113,15 +114,30 @@ def _from_quilt(directory: Path) -> Iterator[Patch]:
         yield _from_file(entry.file, entry.name, entry.strip)
 
 
-def _from_file(path: Path, quilt_name: str | None, strip: int) -> Patch:
-    """One patch file: a plain patch, or a mail saved with MIME parts."""
+def _from_file(path: Path, quilt_name: str | None, strip: int, *, cover_ok: bool = False) -> Patch:
+    """One patch file: a plain patch, a saved mail or a one-mail mbox (`0/N` only if `cover_ok`)."""
     raw = path.read_bytes()
     if not raw:
         raise PatchError("empty file", path, 1)
-    if mbox.is_encoded_mail(raw[:_HEAD_BYTES]):
+    if mbox.MBOX_START.match(raw):
+        # git format-patch -o writes each mail as a one-message mbox, envelope line first
+        messages = list(mbox.split_messages(io.BytesIO(raw), mbox.MBOX_START))
+        if len(messages) > 1:
+            raise SeriesError(f"{len(messages)} mails in one patch file", path, messages[1].line)
+        patch = dataclasses.replace(
+            mbox.read_message(messages[0], str(path)), quilt_name=quilt_name
+        )
+    elif mbox.is_encoded_mail(raw[:_HEAD_BYTES]):
         mail = mbox.read_message(mbox.RawMessage(None, raw, 0), str(path))
-        return dataclasses.replace(mail, quilt_name=quilt_name)
-    return read_patch(decode(raw, str(path)), path=str(path), quilt_name=quilt_name, strip=strip)
+        patch = dataclasses.replace(mail, quilt_name=quilt_name)
+    else:
+        text = decode(raw, str(path))
+        patch = read_patch(
+            text, path=str(path), quilt_name=quilt_name, strip=strip, require_diff=False
+        )
+    if not patch.files and not (cover_ok and patch.subject.counter == 0):
+        raise PatchError("no diff found in the patch", path, 1)
+    return patch
 
 
 def _from_mbox_file(path: Path, start: re.Pattern[bytes]) -> Iterator[Patch]:
