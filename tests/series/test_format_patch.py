@@ -55,6 +55,13 @@ def test_format_patch_directory_streams_without_cover() -> None:
     assert [p.number for p in iter_patches(FORMAT_PATCH)] == [1, 2]
 
 
+def test_in_body_from_only_at_the_top() -> None:
+    """A From: line further down the description is text, not an author (as git am reads it)."""
+    first = read_series(FORMAT_PATCH).patches[0]
+    assert first.body_from == ()
+    assert "From: Bo Sample <b@example.invalid>" in first.description
+
+
 def test_diffless_mail_that_is_no_cover_is_refused(tmp_path: Path) -> None:
     """In a directory only a `0/N` mail may come without a diff."""
     cover = (FORMAT_PATCH / "0000-cover-letter.patch").read_text()

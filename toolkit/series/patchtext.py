@@ -100,16 +100,17 @@ def read_patch(
         body = [b[4:] if b.startswith("    ") else b for b in body]
     desc_subject, body = _desc_block(body)
     top, diffstat = _split_diffstat(body)
+    lead = _in_body_from(top)
     body_from = tuple(
         who.strip()
-        for m in map(_BODY_FROM.match, top)
+        for m in map(_BODY_FROM.match, top[:lead])
         if m
         for who in _NEXT_ADDRESS.split(m.group(1))
         if who.strip()
     )
     if not body_from:
         body_from = _credited(top)
-    description = [t for t in top if not _BODY_FROM.match(t)]
+    description = top[lead:]
     if mbox_quoted:
         description = [_QUOTED.sub(r"\1", d) for d in description]
     subject_raw = get("subject") or desc_subject
@@ -182,6 +183,18 @@ class _Get:
         except (HeaderParseError, UnicodeError, LookupError, ValueError):
             text = raw
         return " ".join(text.split())
+
+
+def _in_body_from(lines: list[str]) -> int:
+    """How many lines at the top of the body are in-body From: lines (and blanks among them)."""
+    # As git am reads them: only at the top, so a From: quoted further down stays description.
+    lead = 0
+    for i, line in enumerate(lines):
+        if _BODY_FROM.match(line):
+            lead = i + 1
+        elif line:
+            break
+    return lead
 
 
 def _credited(lines: list[str]) -> tuple[str, ...]:
