@@ -119,3 +119,21 @@ def test_enumeration_agrees_with_a_python_loop(build: Callable[[Arch], FileLayou
     example = result.counterexample
     assert example is not None
     assert example.pte == layout.pgoff_prot_to_pte(example.offset, example.pgprot)
+
+
+def test_64_bit_ptes() -> None:
+    """On x86_64's 64-bit PTEs: 18 offset bits from bit 40 pass; a short decoder fails."""
+    arch = load_arch("x86_64")
+    good = replace(
+        arch.layout("solver"),
+        max_bits=18,
+        encode=(Move(0, 18, 40),),
+        decode=(Move(40, 18, 0),),
+    )
+    result, _ = enumerate_layout(arch, good, workers=1)
+    assert result.outcome is Outcome.PASSED
+    short = replace(good, decode=(Move(40, 17, 0),))
+    result, _ = enumerate_layout(arch, short, workers=1)
+    assert result.outcome is Outcome.FAILED
+    assert result.counterexample is not None
+    assert result.counterexample.offset >> 17 & 1
