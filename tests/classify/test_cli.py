@@ -92,3 +92,19 @@ def test_custom_rules_replace_the_bundled(
     assert main(["audit", str(DATA / "good"), "--rules", str(rules), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [p["classes"] for p in data["patches"]] == [["header"], ["other"]]
+
+
+def test_manifest_drift_fixture(capsys: pytest.CaptureFixture[str]) -> None:
+    """A manifest the series drifted from gives one warning per kind of drift."""
+    manifest = DATA / "manifest-drift.toml"
+    args = ["audit", str(DATA / "good"), "--manifest", str(manifest), "--format", "json"]
+    assert main([*args, "--fail-on", "warning"]) == 1
+    found = json.loads(capsys.readouterr().out)["findings"]
+    drift = sorted((f["code"], f["patch"]) for f in found if f["code"].startswith("manifest"))
+    assert drift == [
+        ("manifest-classes", 2),
+        ("manifest-files", 1),
+        ("manifest-missing", None),
+        ("manifest-reordered", 2),
+    ]
+    assert main(args) == 0, "drift is a warning: the default --fail-on error passes"
