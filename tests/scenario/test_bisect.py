@@ -30,3 +30,10 @@ def test_scenario_passing_without_the_series_names_no_patch() -> None:
     """A scenario an unpatched kernel already passes has no first patch."""
     found = bisect_file(SUITE / "test5-reverse-window.toml", patches="1-3")
     assert found.first_pass is None and found.steps[0].passed
+
+
+def test_truncation_needs_11_or_its_alternative_18() -> None:
+    """A page's own protection survives truncation from 11 on, or from 18 in the alternative."""
+    path = SUITE / "truncate-keeps-protections.toml"
+    assert bisect_file(path).first_pass == 11
+    assert bisect_file(path, patches="all,-11,+17,+18").first_pass == 18

@@ -108,7 +108,18 @@ def alloc_page(mem: mem_map_t, value: int) -> int:
 
 def page_dup_anon(mem: mem_map_t, pfn: int) -> None:
     """One more PTE maps anonymous page `pfn` (fork)."""
+    if pfn not in mem.anon_mapcount:
+        raise _bad_page(pfn)
     mem.anon_mapcount[pfn] += 1
+
+
+def check_page(mem: mem_map_t, pfn: int) -> int:
+    """`pfn` itself, once sure it is a page in use; a BUG_ON otherwise (pfn_valid())."""
+    if pfn >> PFN_CHUNK_SHIFT >= len(mem.chunk_inode):
+        raise _bad_page(pfn)
+    if mem.chunk_inode[pfn >> PFN_CHUNK_SHIFT] is None and pfn not in mem.anon_mapcount:
+        raise _bad_page(pfn)
+    return pfn
 
 
 def page_remove_anon(mem: mem_map_t, pfn: int) -> None:

@@ -102,6 +102,7 @@ def _walk_present(vma: vm_area_struct, pfn: int | None) -> list[tuple[int, array
             pte != pt.PTE_NONE
             and pt.pte_kind(pte) == "present"
             and (pfn is None or pt.pte_pfn(pte) == pfn)
+            and page_alloc.check_page(mm.kernel.mem, pt.pte_pfn(pte)) >= 0
         ):
             found.append((addr, table, index))
         addr += pt.PAGE_SIZE
