@@ -131,3 +131,17 @@ def test_counts_any_diff(files: list[list[list[tuple[str, str]]]], signature: bo
     data = ("\n".join(out) + "\n").encode()
     got = stat_span(data, 0, len(data), "x.diff")
     assert [(f.path, f.insertions, f.deletions) for f in got] == want
+
+
+def test_removed_and_added_files(tmp_path: Path) -> None:
+    """A deleted file is named by its `---` line, a created one by its `+++` line."""
+    diff = tmp_path / "files.diff"
+    diff.write_text(
+        "--- a/mm/old.c\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-a\n-b\n"
+        "--- /dev/null\n+++ b/mm/new.c\n@@ -0,0 +1 @@\n+c\n"
+    )
+    (raw,) = iter_raw(diff)
+    assert [(f.path, f.insertions, f.deletions) for f in stat_raw(raw)] == [
+        ("mm/old.c", 0, 2),
+        ("mm/new.c", 1, 0),
+    ]

@@ -1,8 +1,8 @@
 """The diffstat of a series by byte-level scanning: no Python object per diff line.
 
 Patches are found in a quilt directory, a directory of patches, an mbox or a `git log -p`
-file, memory-mapped so a large input streams; each hunk's +/- lines are counted with
-`bytes.count` over the hunk's span and checked against the counts in its `@@` header.
+file, memory-mapped so a large input streams; a file's +/- lines are counted with `bytes.count`
+over its hunks and checked against the counts in their `@@` headers.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from toolkit.errors import MissingInputError, PatchError
 
 # @@ -52,9 +52,13 @@ int install_page(struct mm_struct *mm,
 _HUNK = re.compile(rb"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", re.MULTILINE)
-# +++ b/mm/fremap.c   (the line after `--- a/mm/fremap.c`)
-_TARGET = re.compile(rb"^--- [^\n]*\n\+\+\+ ([^\t\n]+)", re.MULTILINE)
+# --- a/mm/fremap.c
+# +++ b/mm/fremap.c
+_TARGET = re.compile(rb"^--- ([^\t\n]*)[^\n]*\n\+\+\+ ([^\t\n]+)", re.MULTILINE)
 # From 1234abcd... Mon Sep 17 00:00:00 2001   (mbox)   /   commit 1234abcd...   (git log)
 _MESSAGE = re.compile(rb"^(?:From \S+ [^\n]*\d{4}|commit [0-9a-f]{40})[^\n]*$", re.MULTILINE)
 # Subject: [patch 02/18] remap_file_pages protection support: ...
@@ -86,8 +87,10 @@ def _targets(data: bytes | mmap.mmap, start: int, end: int) -> Iterator[tuple[in
     for at in _line_starts(data, b"+++ ", start, end):
         before = data.rfind(b"\n", start, max(at - 1, start)) + 1
         found = _TARGET.match(data, max(before, start), end)
-        if found is not None and found.end(1) > at:
-            yield found.start(), found.end(), _strip(found.group(1))
+        if found is not None and found.end(2) > at:
+            # A removed file's name is on its `---` line: the `+++` one is /dev/null.
+            name = found.group(1) if found.group(2).strip() == b"/dev/null" else found.group(2)
+            yield found.start(), found.end(), _strip(name)
 
 
 def _hunks(data: bytes | mmap.mmap, start: int, end: int) -> Iterator[re.Match[bytes]]:
