@@ -102,7 +102,8 @@ def _download(debs: Path, package: str, version: str) -> Path:
     if not deb.is_file():
         say(f"apt-get download {package}={version}")
         subprocess.run(
-            ["apt-get", "download", "-q", f"{package}={version}"],
+            # As root, apt would otherwise warn that its _apt user cannot write here.
+            ["apt-get", "download", "-q", "-o", "APT::Sandbox::User=root", f"{package}={version}"],
             cwd=debs,
             check=True,
             stdout=subprocess.DEVNULL,
