@@ -23,6 +23,14 @@ def _repo(path: str | Path) -> git.Repo:
         raise MissingInputError("not a git repository", path) from None
 
 
+def _failure(exc: git.GitCommandError) -> str:
+    """The first line git wrote to stderr, without GitPython's `stderr: '...'` wrapping."""
+    text = str(exc.stderr).strip()
+    text = text.removeprefix("stderr:").strip().strip("'")
+    # git explains a failure on its first line; hints follow on the next ones
+    return next((line.strip() for line in text.splitlines() if line.strip()), f"exit {exc.status}")
+
+
 def format_patches(repo: str | Path, rev_range: str) -> bytes:
     """`git format-patch --stdout` of `rev_range`: one mbox message per commit."""
     try:
@@ -30,7 +38,7 @@ def format_patches(repo: str | Path, rev_range: str) -> bytes:
             "--stdout", rev_range, stdout_as_string=False, strip_newline_in_stdout=False
         )
     except git.GitCommandError as exc:
-        message = f"git format-patch {rev_range} failed: {str(exc.stderr).strip()}"
+        message = f"git format-patch {rev_range} failed: {_failure(exc)}"
         raise ExternalToolError(message, repo) from None
     assert isinstance(out, bytes)  # stdout_as_string=False
     return out
@@ -66,7 +74,7 @@ def am(repo: str | Path, mbox: str | Path) -> None:
         # nothing to abort when am stopped before starting
         with contextlib.suppress(git.GitCommandError):
             handle.git.am("--abort")
-        raise ExternalToolError(f"git am failed: {str(exc.stderr).strip()}", mbox) from None
+        raise ExternalToolError(f"git am failed: {_failure(exc)}", mbox) from None
 
 
 def head(repo: str | Path) -> str:
@@ -100,5 +108,7 @@ def commit_paths(
     try:
         # With author None GitPython reads user.name/user.email from git config.
         return handle.index.commit(message, author=actor).hexsha
-    except (ValueError, git.GitCommandError) as exc:
+    except git.GitCommandError as exc:
+        raise ExternalToolError(f"git commit failed: {_failure(exc)}", repo) from None
+    except ValueError as exc:
         raise ExternalToolError(f"git commit failed: {exc}", repo) from None

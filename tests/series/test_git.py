@@ -106,11 +106,14 @@ def test_mbox_export_keeps_the_cover(tmp_path: Path) -> None:
 
 
 def test_bad_range(tmp_path: Path) -> None:
-    """A range git does not know is an ExternalToolError naming the repository."""
+    """A range git does not know is an ExternalToolError naming the repository, on one line."""
     repo, _ = _repo(tmp_path, {"a": "a\n"})
     with pytest.raises(ExternalToolError) as info:
         read_series(repo, git_range="nosuch..HEAD")
     assert str(repo) in str(info.value)
+    # git's hints after its `fatal:` line and GitPython's `stderr: '...'` wrapping are left out
+    assert "\n" not in str(info.value)
+    assert info.value.message.startswith("git format-patch nosuch..HEAD failed: fatal: ")
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
