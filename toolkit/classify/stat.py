@@ -41,7 +41,7 @@ class RawPatch:
     quilt_name: str | None
     source: str
     data: bytes  # this patch's bytes only, so memory stays flat over a long input
-    first_line: int = 1  # line of the input file the patch starts on
+    offset: int = 0  # where the patch starts in its input file
 
 
 def _strip(path: bytes) -> str:
@@ -212,19 +212,25 @@ def iter_raw(path: str | Path) -> Iterator[RawPatch]:
             if _MESSAGE.match(data, at)
         )
         starts = [0, *(at for at in starts if at > 0)]
-        number, line, counted = 0, 1, 0
+        number = 0
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else len(data)
-            if next(_targets(data, start, end), None) is None:
+            if data.find(b"\n+++ ", start, end) < 0:
                 continue  # a cover letter or a commit without a diff
             number += 1
-            line += data[counted:start].count(b"\n")
-            counted = start
             yield RawPatch(
-                number, _subject(data, start, end), None, str(root), data[start:end], line
+                number, _subject(data, start, end), None, str(root), data[start:end], start
             )
 
 
 def stat_raw(patch: RawPatch) -> tuple[FileStat, ...]:
     """The diffstat of one raw patch."""
-    return stat_span(patch.data, 0, len(patch.data), patch.source, patch.first_line)
+    try:
+        return stat_span(patch.data, 0, len(patch.data), patch.source)
+    except PatchError as exc:
+        if not patch.offset or exc.line is None:
+            raise
+        # Counted only now: lines before the patch matter only for an error's location.
+        with Path(patch.source).open("rb") as handle:
+            before = handle.read(patch.offset).count(b"\n")
+        raise PatchError(exc.message, patch.source, exc.line + before) from None
