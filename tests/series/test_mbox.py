@@ -251,3 +251,17 @@ def test_single_mail_with_bad_base64(tmp_path: Path) -> None:
     with pytest.raises(PatchError) as info:
         read_series(path)
     assert str(info.value).startswith(f"{path}:1: undecodable")
+
+
+@pytest.mark.parametrize(
+    "envelope", ["From nobody Mon Sep 17 00:00:00 2001", "commit 0123456789abcdef0123"]
+)
+def test_envelope_with_nothing_after_it(tmp_path: Path, envelope: str) -> None:
+    """A last mbox `From ` or git log `commit` line with nothing after it is named at its line."""
+    path = tmp_path / "cut.mbox"
+    kept = MBOX.read_text() if envelope.startswith("From ") else LOG.read_text()
+    path.write_text(f"{kept}\n{envelope}\n")
+    line = len(kept.splitlines()) + 2
+    with pytest.raises(PatchError) as info:
+        read_series(path)
+    assert str(info.value) == f"{path}:{line}: nothing after this envelope line"

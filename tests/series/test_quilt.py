@@ -174,3 +174,27 @@ def test_series_strip_option_forms(tmp_path: Path, option: str) -> None:
     (quilt / "series").write_text(f"toy-new-file.patch {option}\n")
     patch = read_series(quilt).patches[0]
     assert (patch.strip, patch.files[0].path) == (0, "mm/toy-new.c")
+
+
+def test_series_naming_a_directory(tmp_path: Path) -> None:
+    """A series entry that is a directory (or a link to one) is named as such at its line."""
+    quilt = _copy(tmp_path)
+    (quilt / "sub.patch").mkdir()
+    (quilt / "series").write_text("toy-add-flag.patch\nsub.patch\n")
+    with pytest.raises(SeriesError) as info:
+        read_series(quilt)
+    assert (
+        str(info.value) == f"{quilt / 'series'}:2: series names 'sub.patch', which is a directory"
+    )
+
+
+def test_series_naming_a_symlink_loop(tmp_path: Path) -> None:
+    """A series entry that is a symlink loop is reported at its line, never followed forever."""
+    quilt = _copy(tmp_path)
+    (quilt / "a.patch").symlink_to("b.patch")
+    (quilt / "b.patch").symlink_to("a.patch")
+    (quilt / "series").write_text("a.patch\n")
+    with pytest.raises(MissingInputError) as info:
+        read_series(quilt)
+    assert str(info.value).startswith(f"{quilt / 'series'}:1: series names 'a.patch', ")
+    assert "loop" in info.value.message

@@ -67,6 +67,8 @@ def _raw(envelope: bytes, body: list[bytes], line: int) -> RawMessage:
 
 def read_message(raw: RawMessage, path: str) -> Patch:
     """Read one mail (or git log entry) into a Patch; its files are empty for a cover letter."""
+    if raw.envelope is not None and not raw.data.strip():
+        raise PatchError("nothing after this envelope line", path, raw.line)
     if raw.envelope is not None and LOG_START.match(raw.envelope.encode("latin-1")):
         text = decode(raw.data, path, first_line=raw.line + 1)
         return read_patch(

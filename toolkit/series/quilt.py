@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import MissingInputError, SeriesError, UnsafePathError
+from toolkit.errors import MissingInputError, SeriesError, ToolkitError, UnsafePathError
 
 # The cover letter kept beside a quilt series (quilt itself has none; patches/ keeps one here).
 COVER = "00-cover.txt"
@@ -57,8 +57,20 @@ def entries(directory: Path) -> Iterator[Entry]:
             candidates.append(directory / f"{name}.patch")
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:
-            raise MissingInputError(f"series names {name!r}, which does not exist", series, number)
+            raise _not_a_file(name, candidates, series, number)
         if not found.resolve().is_relative_to(root):
             raise UnsafePathError(f"patch {name!r} leads out of the directory", series, number)
         quilt_name = name.removesuffix(".patch").removesuffix(".diff")
         yield Entry(quilt_name, found, strip, number)
+
+
+def _not_a_file(name: str, candidates: list[Path], series: Path, line: int) -> ToolkitError:
+    """The error for a series entry none of whose `candidates` is a readable file."""
+    for candidate in candidates:
+        if candidate.is_dir():
+            return SeriesError(f"series names {name!r}, which is a directory", series, line)
+        if candidate.is_symlink():
+            # exists() is False for both, and the OS tells them apart only by errno
+            why = "a symbolic link that leads nowhere (dangling, or a loop)"
+            return MissingInputError(f"series names {name!r}, {why}", series, line)
+    return MissingInputError(f"series names {name!r}, which does not exist", series, line)
