@@ -26,7 +26,8 @@ def render_campaign(campaign: Campaign, verbose: bool = False) -> str:
     lines = [_line(c) for c in found] if verbose else []
     lines += [_line(c) for c in found if not verbose and not c.agrees]
     lines.append(
-        f"compared {len(found)} scenarios ({ops} ops) on the emulation model and this kernel: "
+        f"compared {len(found)} scenario{'' if len(found) == 1 else 's'} ({ops} ops) "
+        "on the emulation model and this kernel: "
         f"{agree} agree, {diverge} diverge, {skipped} skipped"
     )
     if campaign.reproducer is not None and campaign.written is not None:
