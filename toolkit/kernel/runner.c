@@ -77,6 +77,7 @@ static unsigned char owner[ARENA_PAGES];
 static char *arena;
 static long page_size;
 static unsigned long lineno;
+static const char *scratch;	/* the disk-backed directory of the scenario's files */
 
 static sigjmp_buf fault_jmp;
 static volatile sig_atomic_t fault_armed;
@@ -304,10 +305,10 @@ static void op_file(char **save)
 	if (strcmp(mode, "rw") && strcmp(mode, "r"))
 		die("mode must be rw or r, not '%s'", mode);
 	f = &files[nfiles];
-	snprintf(path, sizeof(path), "%s/rfp-runner-XXXXXX", getenv("RFP_RUNNER_DIR"));
+	snprintf(path, sizeof(path), "%s/rfp-runner-XXXXXX", scratch);
 	f->wfd = mkstemp(path);
 	if (f->wfd < 0)
-		die("cannot create a file in %s: %s", getenv("RFP_RUNNER_DIR"), strerror(errno));
+		die("cannot create a file in %s: %s", scratch, strerror(errno));
 	/* Unlinked at once: the inode lives while the runner does, nothing is left behind. */
 	unlink(path);
 	if (ftruncate(f->wfd, (off_t)(pages * (unsigned long)page_size)))
@@ -720,7 +721,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "runner: %s is not disk-backed (tmpfs or ramfs)\n", argv[1]);
 		return 2;
 	}
-	setenv("RFP_RUNNER_DIR", argv[1], 1);
+	scratch = argv[1];
 	setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
 	page_size = sysconf(_SC_PAGESIZE);
 	arena = mmap(NULL, ARENA_PAGES * (unsigned long)page_size, PROT_NONE,

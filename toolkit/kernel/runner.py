@@ -76,14 +76,6 @@ class KernelRunner:
             raise self._died(line)
         return parse_reply(answer)
 
-    def ask_all(self, lines: Sequence[str]) -> tuple[Reply, ...]:
-        """Send every line at once (no answer decides a later question) and read all answers."""
-        out, err = self.proc.communicate("".join(f"{line}\n" for line in lines))
-        replies = tuple(parse_reply(line) for line in out.splitlines())
-        if len(replies) != len(lines):
-            raise ExternalToolError(f"kernel runner stopped: {err.strip()}", self.binary)
-        return replies
-
     def _died(self, line: str) -> ExternalToolError:
         self.proc.wait()
         assert self.proc.stderr is not None
@@ -120,14 +112,14 @@ def check_supported(scenario: Scenario) -> None:
             raise UnsupportedOp(
                 f"file {spec.name!r}: noexec mounts are not reproduced", scenario.path
             )
+    known = 0
+    for bit in FLAGS.values():
+        known |= bit
     for op in scenario.ops:
         if op.kind in UNSUPPORTED:
             raise UnsupportedOp(f"{op.kind.value} is not run on the kernel", scenario.path, op.line)
         if op.pid:
             raise UnsupportedOp("only process 0 runs on the kernel", scenario.path, op.line)
-        known = 0
-        for bit in FLAGS.values():
-            known |= bit
         if op.flags & ~known:
             raise UnsupportedOp(f"flags {op.flags:#x} have unknown bits", scenario.path, op.line)
 

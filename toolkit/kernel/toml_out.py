@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+# _KEYS is the format's own table of the keys each op takes: reading it keeps the writer from
+# emitting a key the reader would refuse.
 from toolkit.scenario.format import _KEYS, ADVICE, FLAGS, PROTS, Op, OpKind, Scenario
 
 _PROT_NAMES = {value: name for name, value in PROTS.items()}
