@@ -103,9 +103,8 @@ def _add_series(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
 
 def cmd_series(args: argparse.Namespace) -> int:
     """List the patches of a series, optionally writing it out as an mbox."""
-    from toolkit.atomic import write_atomic
     from toolkit.errors import InputError
-    from toolkit.series import read_series, table, to_json, to_mbox
+    from toolkit.series import read_series, table, to_json, write_mbox
 
     if args.git or args.range:
         if not (args.git and args.range):
@@ -114,7 +113,7 @@ def cmd_series(args: argparse.Namespace) -> int:
     else:
         series = read_series(_existing(args.path or str(PATCHES)))
     if args.export_mbox:
-        write_atomic(args.export_mbox, to_mbox(series))
+        write_mbox(series, args.export_mbox)
     print(to_json(series) if args.format == "json" else table(series), end="")
     return EXIT_OK
 

@@ -120,3 +120,13 @@ def test_bad_input_is_one_error_line(argv: list[str], message: str, capsys: Capt
     assert captured.out == ""
     err = captured.err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("rfp: error: ") and message in err[0]
+
+
+def test_port_to_an_impossible_place(tmp_path: Path, capsys: Capture) -> None:
+    """An --out directory under a regular file is one error line naming it, not a traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x\n")
+    assert main(["port", "i386", "--out", str(blocker / "ports")]) == 2
+    err = capsys.readouterr().err
+    target, parent = blocker / "ports" / "i386.h", blocker / "ports"
+    assert err == f"rfp: error: {target}: cannot write: Not a directory ({parent})\n"

@@ -117,3 +117,45 @@ def test_bundled_series_matches_its_manifest(capsys: Capture) -> None:
             fact["insertions"],
             fact["deletions"],
         )
+
+
+def _broken(tmp_path: Path, kind: str) -> tuple[Path, str]:
+    """A broken input of `kind` and the `path:line: message` start its error must have."""
+    path = tmp_path / f"{kind}.patch"
+    if kind == "empty":
+        path.write_bytes(b"")
+        return path, f"{path}:1: empty file"
+    if kind == "garbage":
+        path.write_bytes(bytes(range(256)) * 8)
+        return path, f"{path}:1: no diff found"
+    if kind == "cut-mail":
+        path.write_bytes(b"From x Mon Sep 17 00:00:00 2001\n")
+        return path, f"{path}:1: nothing after this envelope line"
+    if kind == "no-series":
+        path = tmp_path / "quilt"
+        path.mkdir()
+        (path / "README").write_text("no patches here\n")
+        return path, f"{path / 'series'}: quilt directory without a series file"
+    path.symlink_to(path)
+    return path, f"{path}: no such file or directory"
+
+
+@pytest.mark.parametrize("kind", ["empty", "garbage", "cut-mail", "no-series", "loop"])
+def test_broken_inputs_give_one_line(tmp_path: Path, capsys: Capture, kind: str) -> None:
+    """Empty, binary, cut, series-less and self-linked inputs: one error line, exit 2."""
+    path, start = _broken(tmp_path, kind)
+    assert main(["series", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"rfp: error: {start}")
+    assert captured.err.count("\n") == 1
+
+
+def test_export_to_an_impossible_place(tmp_path: Path, capsys: Capture) -> None:
+    """An mbox path under a regular file is one error line naming it, not a traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x\n")
+    assert main(["series", str(QUILT), "--export-mbox", str(blocker / "out.mbox")]) == 2
+    err = capsys.readouterr().err
+    # mkdir of the parent fails: a file of that name is there
+    assert err == f"rfp: error: {blocker / 'out.mbox'}: cannot write: File exists ({blocker})\n"

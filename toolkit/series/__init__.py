@@ -16,7 +16,7 @@ from toolkit.series.records import (
     SourceKind,
     Subject,
 )
-from toolkit.series.render import render, render_patch, table, to_json, to_mbox
+from toolkit.series.render import render, render_patch, table, to_json, to_mbox, write_mbox
 from toolkit.series.subject import parse_subject
 
 __all__ = [
@@ -37,4 +37,5 @@ __all__ = [
     "table",
     "to_json",
     "to_mbox",
+    "write_mbox",
 ]
