@@ -30,18 +30,22 @@ def test_scenarios_run_on_the_model_and_name_only_made_mappings() -> None:
 
 
 def test_private_mappings_stay_read_only_and_unpopulated() -> None:
-    """The documented exclusions hold: private mappings get no write, no populate, no rw prot."""
+    """The documented exclusions hold: private mappings get no write, populate, rw prot or fixed."""
     for index in range(200):
         scenario = generate(9, index)
         private = {
             op.name for op in scenario.ops if op.kind is OpKind.MMAP and op.flags & mman.MAP_PRIVATE
         }
+        made: set[str] = set()
         for op in scenario.ops:
             if op.kind is OpKind.MMAP and op.name in private:
                 assert not op.flags & mman.MAP_POPULATE and op.prot in PRIVATE_PROTS
+                assert not op.flags & mman.MAP_FIXED
+                made.add(op.name)
             if op.at in private:
                 assert op.kind is not OpKind.WRITE
-                assert op.kind is not OpKind.MPROTECT or op.prot in PRIVATE_PROTS
+            if made and op.kind is OpKind.MPROTECT:
+                assert op.prot in PRIVATE_PROTS
 
 
 def test_swap_out_is_followed_by_mincore() -> None:

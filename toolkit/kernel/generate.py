@@ -78,11 +78,21 @@ class _Generator:
         pgoff = rng.randint(0, max(0, spec.pages - pages + 1))
         name = f"m{self.made}"
         self.made += 1
+        at, page = "", 0
+        over = self.live_range()
+        # A private mapping is never put over another one: the generator's ops name pages by
+        # the mapping they were made in, and would then write to a private page.
+        if shared and over is not None and rng.random() < 0.25:
+            # MAP_FIXED over part of a mapping (and maybe past it): the kernel replaces it.
+            at, page = over[0].name, over[1]
+            flags |= mman.MAP_FIXED
         op = Op(
             OpKind.MMAP,
             None,
             name=name,
             file=spec.name,
+            at=at,
+            page=page,
             pages=pages,
             prot=rng.choice(PROTS if shared else PRIVATE_PROTS),
             flags=flags,
@@ -104,7 +114,10 @@ class _Generator:
         if found is None:
             return
         m, page, pages = found
-        prot = self.rng.choice(PROTS if m.shared else PRIVATE_PROTS)
+        # A range may run on into a private mapping placed next to `m`: with one about, no
+        # mprotect makes anything writable (the VM_ACCOUNT exclusion above).
+        private_about = any(not other.shared for other in self.maps)
+        prot = self.rng.choice(PRIVATE_PROTS if private_about else PROTS)
         self.add(Op(OpKind.MPROTECT, None, at=m.name, page=page, pages=pages, prot=prot), True)
 
     def remap(self) -> None:

@@ -432,7 +432,14 @@ static void op_mprotect(char **save)
 	unsigned long page = range_arg(save, &pages);
 	int prot = (int)prot_arg(save);
 
-	if (!covered(page, pages)) {
+	unsigned long mapped = 0;
+
+	/* As the kernel does at a hole: the pages before it are changed, then -ENOMEM. */
+	while (mapped < pages && owner[page + mapped])
+		mapped++;
+	if (mapped < pages) {
+		if (mapped)
+			mprotect(page_addr(page), mapped * (unsigned long)page_size, prot);
 		printf("{\"ret\":%d}\n", -ENOMEM);
 		return;
 	}
@@ -480,15 +487,24 @@ static void op_madvise(char **save)
 	unsigned long page = range_arg(save, &pages);
 	int advice = advice_arg(save);
 
-	if (!covered(page, pages)) {
-		printf("{\"ret\":%d}\n", -ENOMEM);
-		return;
+	int err = 0;
+	unsigned long i = page;
+
+	/* As the kernel does: every mapped run gets the advice, a hole makes it -ENOMEM. */
+	while (i < page + pages) {
+		unsigned long start = i;
+
+		if (!owner[i]) {
+			err = -ENOMEM;
+			i++;
+			continue;
+		}
+		while (i < page + pages && owner[i])
+			i++;
+		if (madvise(page_addr(start), (i - start) * (unsigned long)page_size, advice) && !err)
+			err = -errno;
 	}
-	if (madvise(page_addr(page), pages * (unsigned long)page_size, advice)) {
-		printf("{\"ret\":%d}\n", -errno);
-		return;
-	}
-	printf("{\"ret\":0}\n");
+	printf("{\"ret\":%d}\n", err);
 }
 
 static void op_mincore(char **save)
