@@ -69,40 +69,35 @@ def read_message(raw: RawMessage, path: str) -> Patch:
     """Read one mail (or git log entry) into a Patch; its files are empty for a cover letter."""
     if raw.envelope is not None and not raw.data.strip():
         raise PatchError("nothing after this envelope line", path, raw.line)
-    if raw.envelope is not None and LOG_START.match(raw.envelope.encode("latin-1")):
-        text = decode(raw.data, path, first_line=raw.line + 1)
-        return read_patch(
-            text,
-            path=path,
-            source=f"{path}:{raw.line}",
-            first_line=raw.line + 1,
-            envelope=raw.envelope,
-            require_diff=False,
-        )
+    log = raw.envelope is not None and bool(LOG_START.match(raw.envelope.encode("latin-1")))
+    charset: str | None = None
+    if not log:
+        # Headers alone tell a plain mail from a MIME one; only the latter needs its body parsed.
+        head = BytesHeaderParser(policy=default).parsebytes(raw.data)
+        cte = str(head.get("Content-Transfer-Encoding", "")).strip().lower()
+        if head.get_content_maintype() == "multipart" or cte not in _PLAIN_ENCODINGS:
+            return _read_encoded(raw, path)
+        charset = head.get_content_charset()
     # The text stays in mbox form (`>From ` quoted) so it renders back to the same bytes;
     # only the description read from it is unquoted.
-    data = raw.data
-    # Headers alone tell a plain mail from a MIME one; only the latter needs its body parsed.
-    head = BytesHeaderParser(policy=default).parsebytes(data)
-    cte = str(head.get("Content-Transfer-Encoding", "")).strip().lower()
-    if head.get_content_maintype() != "multipart" and cte in _PLAIN_ENCODINGS:
-        charset = head.get_content_charset()
-        text = decode(
-            data, path, charset if charset not in (None, "us-ascii") else None, raw.line + 1
-        )
-        return read_patch(
-            text,
-            path=path,
-            source=f"{path}:{raw.line}",
-            first_line=raw.line + 1,
-            envelope=raw.envelope,
-            require_diff=False,
-            mbox_quoted=raw.envelope is not None,
-        )
-    # An encoded or multipart mail cannot keep its bytes; its decoded text parts are read as
-    # one plain message, and errors point at the message with the line inside the decoded text.
+    text = decode(raw.data, path, None if charset == "us-ascii" else charset, raw.line + 1)
+    return read_patch(
+        text,
+        path=path,
+        source=f"{path}:{raw.line}",
+        first_line=raw.line + 1,
+        envelope=raw.envelope,
+        require_diff=False,
+        mbox_quoted=raw.envelope is not None and not log,
+    )
+
+
+def _read_encoded(raw: RawMessage, path: str) -> Patch:
+    """A MIME or transfer-encoded mail, read from its decoded text parts."""
+    # Such a mail cannot keep its bytes; its decoded text parts are read as one plain message,
+    # and errors point at the message with the line inside the decoded text.
     at = raw.line or 1
-    text = _decoded(email.message_from_bytes(data, policy=default), path, at)
+    text = _decoded(email.message_from_bytes(raw.data, policy=default), path, at)
     try:
         patch = read_patch(
             text,
@@ -112,11 +107,11 @@ def read_message(raw: RawMessage, path: str) -> Patch:
             require_diff=False,
             mbox_quoted=raw.envelope is not None,
         )
-        return dataclasses.replace(patch, line=raw.line + 1)
     except PatchError as exc:
         raise PatchError(
             f"{exc.message} (line {exc.line} of the decoded message)", path, at
         ) from None
+    return dataclasses.replace(patch, line=raw.line + 1)
 
 
 def is_encoded_mail(head: bytes) -> bool:
