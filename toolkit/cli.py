@@ -47,6 +47,8 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
         help="map every hunk of a series to the VM change it makes and check the series",
     )
     p.add_argument("path", nargs="?", help="quilt directory, mbox, diff or directory of patches")
+    p.add_argument("--git", metavar="REPO", help="audit commits of this git repository")
+    p.add_argument("--range", metavar="A..B", help="the commits to audit with --git")
     p.add_argument("--rules", metavar="FILE", help="classification rules (default: bundled)")
     p.add_argument("--manifest", metavar="FILE", help="series manifest to compare with")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -63,21 +65,29 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Classify a series and report whole-series findings."""
-    path = _existing(args.path or str(PATCHES))
+    from toolkit.errors import InputError
+
+    if bool(args.git) != bool(args.range):
+        raise InputError("--git REPO and --range A..B go together", args.git or args.range)
+    path = _existing(args.git or args.path or str(PATCHES))
     from toolkit.classify.audit import audit_path, default_manifest, stat_path, worst
     from toolkit.classify.checks import Lifecycle
     from toolkit.classify.progress import progress_bar
     from toolkit.classify.records import Severity
     from toolkit.classify.render import render
 
-    manifest = _existing(args.manifest) if args.manifest else default_manifest(path)
+    manifest = _existing(args.manifest) if args.manifest else None
+    if manifest is None and not args.git:
+        manifest = default_manifest(path)
     with progress_bar(f"auditing {path}") as progress:
         lifecycles: tuple[Lifecycle, ...] = ()
         if args.stat:
-            audit = stat_path(path, manifest, progress)
+            audit = stat_path(path, manifest, progress, git_range=args.range)
         else:
             keep = args.verbose or args.format == "json"
-            result = audit_path(path, args.rules, manifest, progress, keep_hunks=keep)
+            result = audit_path(
+                path, args.rules, manifest, progress, keep_hunks=keep, git_range=args.range
+            )
             audit, lifecycles = result.audit, result.lifecycles
     print(render(audit, args.format, args.verbose, lifecycles), end="")
     found = worst(audit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,36 @@ def test_manifest_drift_fixture(capsys: pytest.CaptureFixture[str]) -> None:
         ("manifest-reordered", 2),
     ]
     assert main(args) == 0, "drift is a warning: the default --fail-on error passes"
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_git_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--git REPO --range A..B audits the commits of a range, in text and in --stat mode."""
+    mm_h = tmp_path / "include" / "linux" / "mm.h"
+    mm_h.parent.mkdir(parents=True)
+    mm_h.write_text("#define VM_NONLINEAR\t0x00800000\n")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "base")
+    mm_h.write_text("#define VM_NONLINEAR\t0x00800000\n#define VM_NONUNIFORM\t0x01000000\n")
+    _git(tmp_path, "commit", "-q", "-am", "mm: add VM_NONUNIFORM")
+    args = ["audit", "--git", str(tmp_path), "--range", "HEAD~1..HEAD", "--format", "json"]
+    assert main(args) == 0
+    (patch,) = json.loads(capsys.readouterr().out)["patches"]
+    assert (patch["subject"], patch["classes"]) == ("mm: add VM_NONUNIFORM", ["vma-flags"])
+    assert main([*args, "--stat"]) == 0
+    (counted,) = json.loads(capsys.readouterr().out)["patches"]
+    assert counted["files"] == [{"path": "include/linux/mm.h", "insertions": 1, "deletions": 0}]
+
+
+def test_git_needs_a_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--git without --range is one error line and exit 2."""
+    assert main(["audit", "--git", str(tmp_path)]) == 2
+    assert "--git REPO and --range A..B go together" in capsys.readouterr().err

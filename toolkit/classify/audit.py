@@ -9,7 +9,7 @@ from pathlib import Path
 
 from toolkit.classify.checks import ConsistencyCheck, Lifecycle, LifecycleCheck
 from toolkit.classify.coverage import Coverage, coverage_findings, known_variants
-from toolkit.classify.engine import classify_patch
+from toolkit.classify.engine import classify_patch, file_stats
 from toolkit.classify.manifest import drift, load_manifest
 from toolkit.classify.records import Audit, Finding, PatchReport, Severity
 from toolkit.classify.rules import RuleSet, load_rules
@@ -37,13 +37,15 @@ def default_manifest(path: str | Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def _patches(path: str | Path) -> Iterator[Patch]:
+def _patches(path: str | Path, git_range: str | None = None) -> Iterator[Patch]:
     """The patches in series order; a large single file streams in file order instead."""
     # Imported here: the reader is only needed when classifying, not for --stat.
     from toolkit.series import iter_patches, read_series
 
     where = Path(path)
-    if where.is_file() and where.stat().st_size > STREAM_ABOVE:
+    if git_range is not None:
+        yield from read_series(where, git_range=git_range).patches
+    elif where.is_file() and where.stat().st_size > STREAM_ABOVE:
         yield from iter_patches(where)
     else:
         # An mbox may hold the patches out of order; the reader sorts them by their counter.
@@ -99,20 +101,33 @@ def audit_path(
     manifest: str | Path | None = None,
     progress: Progress | None = None,
     keep_hunks: bool = True,
+    git_range: str | None = None,
 ) -> AuditResult:
-    """Audit the series at `path` with the rules file given (or the bundled one)."""
+    """Audit the series at `path` (a git repository with `git_range`) with the rules given."""
     rules = load_rules(rules_path)
+    source = f"{path}@{git_range}" if git_range else str(path)
     return classify_series(
-        _patches(path), str(path), rules, manifest, progress, keep_hunks=keep_hunks
+        _patches(path, git_range), source, rules, manifest, progress, keep_hunks=keep_hunks
     )
 
 
 def stat_path(
-    path: str | Path, manifest: str | Path | None = None, progress: Progress | None = None
+    path: str | Path,
+    manifest: str | Path | None = None,
+    progress: Progress | None = None,
+    git_range: str | None = None,
 ) -> Audit:
     """Only the files and +/- of each patch, scanned at byte level, with manifest drift."""
     reports: list[PatchReport] = []
-    for raw in iter_raw(path):
+    if git_range is not None:
+        # Commits come through the reader (GitPython); there are no bytes of ours to scan.
+        for number, patch in enumerate(_patches(path, git_range), 1):
+            reports.append(
+                PatchReport(
+                    number, patch.subject.text, None, patch.source, file_stats(patch), (), ()
+                )
+            )
+    for raw in iter_raw(path) if git_range is None else ():
         reports.append(
             PatchReport(raw.number, raw.subject, raw.quilt_name, raw.source, stat_raw(raw), (), ())
         )
@@ -121,7 +136,7 @@ def stat_path(
     loaded = load_manifest(manifest) if manifest is not None else None
     findings = drift(tuple(reports), loaded, classified=False) if loaded else []
     return Audit(
-        source=str(path),
+        source=f"{path}@{git_range}" if git_range else str(path),
         rules="",
         patches=tuple(reports),
         arches=(),
