@@ -126,24 +126,31 @@ class SwapEntry:
 
     def entry_to_pte(self, type_: int, offset: int) -> int:
         """The swap PTE of swap `type_` and `offset` (each cut to the bits the PTE holds)."""
-        pte = self.set_mask
-        for move in self.type:
-            pte |= (type_ >> move.src & (1 << move.width) - 1) << move.dst
-        for move in self.offset:
-            pte |= (offset >> move.src & (1 << move.width) - 1) << move.dst
-        return pte
+        return self.set_mask | _scatter(type_, self.type) | _scatter(offset, self.offset)
 
     def pte_to_entry(self, pte: int) -> tuple[int, int]:
         """The swap type and offset a swap PTE holds."""
-        type_ = offset = 0
-        for move in self.type:
-            type_ |= (pte >> move.dst & (1 << move.width) - 1) << move.src
-        for move in self.offset:
-            offset |= (pte >> move.dst & (1 << move.width) - 1) << move.src
-        return type_, offset
+        return _gather(pte, self.type), _gather(pte, self.offset)
+
+
+def _scatter(value: int, moves: tuple[Move, ...]) -> int:
+    """The bits of `value` placed as `moves` say (source bit -> PTE bit)."""
+    out = 0
+    for move in moves:
+        out |= (value >> move.src & (1 << move.width) - 1) << move.dst
+    return out
+
+
+def _gather(pte: int, moves: tuple[Move, ...]) -> int:
+    """The value `_scatter` placed by `moves`, read back from `pte`."""
+    out = 0
+    for move in moves:
+        out |= (pte >> move.dst & (1 << move.width) - 1) << move.src
+    return out
 
 
 def _compile(moves: tuple[Move, ...]) -> tuple[tuple[int, int, int], ...]:
+    """`moves` as (src, mask, dst) tuples, the form the encoders loop over."""
     return tuple((m.src, (1 << m.width) - 1, m.dst) for m in moves)
 
 
