@@ -167,18 +167,24 @@ static struct map *lookup_map(const char *name)
 	return NULL;
 }
 
-/* "M PAGE": the arena page it names; the range [page, page + pages) must fit the arena. */
-static unsigned long where(char **save, unsigned long pages)
+/* Page `page` of mapping `name` as an arena page; [page, page + pages) must fit the arena. */
+static unsigned long resolve(const char *name, long long page, unsigned long pages)
 {
-	const char *name = next_token(save, "mapping name");
 	struct map *m = lookup_map(name);
-	long long page = number(save, "page");
 
 	if (!m)
 		die("no mapping named '%s'", name);
 	if (page < 0 || m->page + (unsigned long)page + pages > ARENA_PAGES)
 		die("page %lld of '%s' is outside the arena", page, name);
 	return m->page + (unsigned long)page;
+}
+
+/* "M PAGE": the arena page it names. */
+static unsigned long where(char **save, unsigned long pages)
+{
+	const char *name = next_token(save, "mapping name");
+
+	return resolve(name, number(save, "page"), pages);
 }
 
 static int flags_arg(char **save, int *noinherit)
@@ -353,14 +359,7 @@ static void op_mmap(char **save)
 	if (noinherit)
 		die("mmap: noinherit is a remap flag");
 	if (at) {
-		struct map *m = lookup_map(at);
-		long long page = number(save, "page");
-
-		if (!m)
-			die("no mapping named '%s'", at);
-		if (page < 0 || m->page + (unsigned long)page + pages > ARENA_PAGES)
-			die("page %lld of '%s' is outside the arena", page, at);
-		start = (long)(m->page + (unsigned long)page);
+		start = (long)resolve(at, number(save, "page"), pages);
 		/* Without MAP_FIXED the address is a hint, taken when the range is free. */
 		if (!(flags & MAP_FIXED) && !is_free((unsigned long)start, pages))
 			start = -1;
@@ -401,15 +400,10 @@ static void op_mmap(char **save)
 static unsigned long range_arg(char **save, unsigned long *pages)
 {
 	const char *name = next_token(save, "mapping name");
-	struct map *m = lookup_map(name);
-	long long p = number(save, "page");
+	long long page = number(save, "page");
 
 	*pages = count(save, "pages");
-	if (!m)
-		die("no mapping named '%s'", name);
-	if (p < 0 || m->page + (unsigned long)p + *pages > ARENA_PAGES)
-		die("page %lld of '%s' is outside the arena", p, name);
-	return m->page + (unsigned long)p;
+	return resolve(name, page, *pages);
 }
 
 static void op_munmap(char **save)
@@ -666,15 +660,10 @@ static void op_swapout(char **save)
 	for (int i = 0; i < nfiles; i++)
 		fsync(files[i].wfd);
 	if (name) {
-		struct map *m = lookup_map(name);
-		long long p = number(save, "page");
+		long long page = number(save, "page");
 		unsigned long pages = count(save, "pages");
 
-		if (!m)
-			die("no mapping named '%s'", name);
-		if (p < 0 || m->page + (unsigned long)p + pages > ARENA_PAGES)
-			die("page %lld of '%s' is outside the arena", p, name);
-		madvise(page_addr(m->page + (unsigned long)p), pages * (unsigned long)page_size,
+		madvise(page_addr(resolve(name, page, pages)), pages * (unsigned long)page_size,
 			MADV_PAGEOUT);
 	} else {
 		/*
