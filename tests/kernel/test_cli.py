@@ -50,3 +50,30 @@ def test_bad_random_count_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     """A campaign of no scenarios is a usage error."""
     assert main(["model", "diff-kernel", "--uml", "0"]) == 2
     assert "at least one page" in capsys.readouterr().err
+
+
+def test_without_a_kernel_runner_exits_2_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the runner cannot run, the comparison says why and exits 2, printing no report."""
+    from toolkit.kernel import command
+
+    monkeypatch.setattr(command, "unavailable", lambda: "the kernel runner needs Linux, this is X")
+    assert main(["model", "diff-kernel", "--random", "3"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().endswith("runner.c: the kernel runner needs Linux, this is X")
+
+
+def test_uml_without_a_kernel_runner_still_runs_the_models(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--uml without a runner: both models run with the default limit, the kernel row says why."""
+    from toolkit.kernel import uml
+
+    monkeypatch.setattr(uml, "unavailable", lambda: "no C compiler: `cc` is not on PATH")
+    assert main(["model", "diff-kernel", "--uml", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "vm.max_map_count 65530 (the default; no kernel runner)" in out
+    assert "not run: no C compiler" in out
+    assert "emulation model         8         8  -" in out
