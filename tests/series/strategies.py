@@ -11,26 +11,31 @@ _COUNT = re.compile(rb"(@@ -\d+,)(\d+)( \+\d+,)(\d+)")
 
 
 def _truncate(data: bytes, at: float) -> bytes:
+    """`data` cut at fraction `at`."""
     return data[: int(len(data) * at)]
 
 
 def _lines(data: bytes) -> list[bytes]:
+    """The lines of `data` with their endings; one empty line for no data."""
     return data.splitlines(keepends=True) or [b""]
 
 
 def _drop(data: bytes, at: float) -> bytes:
+    """`data` without the line at fraction `at`."""
     lines = _lines(data)
     del lines[int(len(lines) * at) % len(lines)]
     return b"".join(lines)
 
 
 def _duplicate(data: bytes, at: float) -> bytes:
+    """`data` with the line at fraction `at` written twice."""
     lines = _lines(data)
     k = int(len(lines) * at) % len(lines)
     return b"".join(lines[: k + 1] + lines[k:])
 
 
 def _flip(data: bytes, at: float, bit: int) -> bytes:
+    """`data` with one bit of the byte at fraction `at` flipped."""
     if not data:
         return data
     k = int(len(data) * at) % len(data)
@@ -38,6 +43,7 @@ def _flip(data: bytes, at: float, bit: int) -> bytes:
 
 
 def _recount(data: bytes, at: float, delta: int) -> bytes:
+    """`data` with one hunk header's old count raised and new count lowered by `delta`."""
     matches = list(_COUNT.finditer(data))
     if not matches:
         return data

@@ -22,6 +22,7 @@ GOOD = """--- a/mm/toy.c
 
 
 def _write(tmp_path: Path, text: str, name: str = "x.patch") -> Path:
+    """`text` written to a patch file under `tmp_path`."""
     path = tmp_path / name
     path.write_text(text)
     return path

@@ -30,6 +30,7 @@ SAMPLES = sorted(
 
 
 def _read(name: str, data: bytes) -> Series | ToolkitError:
+    """The series read from `data` saved as `name`, or the ToolkitError it raised."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)

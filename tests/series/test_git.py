@@ -42,6 +42,7 @@ def _shape(patch: Patch, *, context: bool = True) -> tuple[object, ...]:
 
 
 def _repo(tmp_path: Path, files: dict[str, str]) -> tuple[Path, str]:
+    """A new repository with `files` committed, and that commit's sha."""
     repo = tmp_path / "repo"
     vcs.init_repo(repo)
     base = vcs.commit_files(repo, {k: v.encode() for k, v in files.items()}, "base")
@@ -49,6 +50,7 @@ def _repo(tmp_path: Path, files: dict[str, str]) -> tuple[Path, str]:
 
 
 def _am_and_read(tmp_path: Path, series: Series, files: dict[str, str]) -> Series:
+    """`series` exported, applied by git am onto `files`, and read back from the commits."""
     repo, base = _repo(tmp_path, files)
     mbox = tmp_path / "export.mbox"
     mbox.write_bytes(to_mbox(series, cover=False))

@@ -136,6 +136,7 @@ def test_mime_export_reads_back_equal(tmp_path: Path) -> None:
 
 
 def _mail(body_headers: str, body: str) -> bytes:
+    """A one-message mbox with extra headers `body_headers` and body `body`."""
     return (
         "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
         "From: X <x@example.invalid>\nSubject: [PATCH 1/1] t\n"

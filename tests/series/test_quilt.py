@@ -99,6 +99,7 @@ def test_quilt_cover_letter() -> None:
 
 
 def _copy(tmp_path: Path) -> Path:
+    """A copy of the quilt test directory to spoil."""
     target = tmp_path / "q"
     target.mkdir()
     for f in QUILT.iterdir():

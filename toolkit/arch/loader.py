@@ -54,6 +54,7 @@ def load_arch(name: str, archs_dir: Path | None = None) -> Arch:
 
 @functools.cache
 def _load_cached(name: str, folder: Path) -> Arch:
+    """`load_arch` for an absolute folder, parsed and solved once per process."""
     # Imported here: the solver builds on the records this module produces.
     from toolkit.arch.solver import UnsolvableError, solve
 
@@ -93,6 +94,7 @@ class _Reader:
         return None
 
     def _find(self, table: str, name: str) -> int | None:
+        """The line of key `name` in `[table]`, or of the header `[table.name]`."""
         current = ""
         for number, text in enumerate(self.lines, 1):
             header = _HEADER.match(text)
@@ -167,6 +169,7 @@ def parse_arch(text: str, path: Path) -> Arch:
     positions = {b.name: b.bit for b in bits}
 
     def names_mask(values: Any, key: str) -> int:
+        """The OR of the bits a list of declared bit names names."""
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise r.fail(key, "expected a list of bit names")
         mask = 0
@@ -217,6 +220,7 @@ def parse_arch(text: str, path: Path) -> Arch:
 
 
 def _bits(r: _Reader, data: Any, pte_bits: int) -> tuple[tuple[Bit, ...], tuple[int, ...]]:
+    """The [bits] table: the named bits, checked for sharing, and the reserved positions."""
     if not isinstance(data, dict):
         raise r.fail("bits", "expected a table")
     bits: list[Bit] = []
@@ -259,6 +263,7 @@ def _bits(r: _Reader, data: Any, pte_bits: int) -> tuple[tuple[Bit, ...], tuple[
 def _clauses(
     r: _Reader, data: Any, key: str, names_mask: Callable[[Any, str], int], pte_bits: int
 ) -> tuple[Clause, ...]:
+    """A predicate: a non-empty list of `{ any = [...] }` or `{ mask, equals }` clauses."""
     if not isinstance(data, list) or not data:
         raise r.fail(key, "expected a non-empty list of clauses")
     clauses: list[Clause] = []
@@ -283,6 +288,7 @@ def _clauses(
 
 
 def _field(r: _Reader, data: Any, key: str, pte_bits: int) -> Field:
+    """A `{ from, width }` field that fits the PTE."""
     r.table(data, key, ("from", "width"))
     start = r.integer(data, "from", key, 0, pte_bits - 1)
     width = r.integer(data, "width", key, 1, pte_bits)
@@ -348,6 +354,7 @@ def _widest(moves: tuple[Move, ...]) -> Field:
 def _moves(
     r: _Reader, data: Any, key: str, dst_bits: int, src_bits: int, dst_name: str
 ) -> tuple[Move, ...]:
+    """A list of `{ from, width, to }` moves, each inside its source and destination word."""
     if not isinstance(data, list):
         raise r.fail(key, "expected a list of moves")
     moves: list[Move] = []
@@ -375,6 +382,7 @@ def _moves(
 def _layout(
     r: _Reader, arch: Arch, kind: str, data: Any, names_mask: Callable[[Any, str], int]
 ) -> FileLayout:
+    """One [layout.KIND] table, its encode fields, set bits and kept bits checked for overlaps."""
     key = f"layout.{kind}"
     r.table(data, key, LAYOUT_REQUIRED, LAYOUT_OPTIONAL)
     max_bits = r.integer(data, "max_bits", key, 1, arch.long_bits)

@@ -22,10 +22,12 @@ def literal(arch: Arch, value: int) -> str:
 
 
 def _term(arch: Arch, word: str | None, src: int, width: int, dst: int) -> Context:
+    """One `((word >> src) & mask) << dst` term of a macro, for the template."""
     return {"word": word, "src": src, "mask": literal(arch, (1 << width) - 1), "dst": dst}
 
 
 def _moves(arch: Arch, word: str, moves: tuple[Move, ...]) -> list[Context]:
+    """The terms of `moves` applied to C expression `word`."""
     return [_term(arch, word, m.src, m.width, m.dst) for m in moves]
 
 

@@ -35,6 +35,7 @@ def diffstat(path: str, insertions: int, deletions: int) -> str:
 
 
 def _kept(layout: FileLayout) -> str:
+    """The kept protection bits in words, with where each one moves."""
     if not layout.prot:
         return "no protection bits"
     parts = [

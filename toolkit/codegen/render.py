@@ -13,6 +13,7 @@ from toolkit.paths import TEMPLATES
 
 @functools.cache
 def _environment() -> jinja2.Environment:
+    """The one jinja2 environment over templates/, made on first use."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,

@@ -27,6 +27,7 @@ def parse_prot(text: str) -> int:
 
 
 def _hex(arch: Arch, pte: int) -> str:
+    """`pte` in hex, zero-padded to the arch's PTE width."""
     return f"{pte:#0{2 + arch.pte_bits // 4}x}"
 
 
