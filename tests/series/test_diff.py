@@ -46,6 +46,10 @@ def test_git_extended_headers() -> None:
     assert "GIT binary patch" in files[3].header
     gone = files[4].hunks[0]
     assert (gone.source_length, gone.source_count_given) == (1, False)
+    # the header is given back as written, without the count diff left out
+    lines = (DATA / "git-features.diff").read_text().splitlines()
+    assert lines[gone.patch_line - 1] == gone.header
+    assert gone.header.startswith("@@ -1 ")
 
 
 @pytest.mark.parametrize("name", ["git-features.diff", "crlf.patch", "latin1.patch"])

@@ -47,11 +47,14 @@ class Hunk:
     @property
     def header(self) -> str:
         """The hunk header as it stands in the patch."""
-        tail = f" {self.section}" if self.section else ""
-        return (
-            f"@@ -{self.source_start},{self.source_length} "
-            f"+{self.target_start},{self.target_length} @@{tail}"
+        old = f"-{self.source_start}" + (
+            f",{self.source_length}" if self.source_count_given else ""
         )
+        new = f"+{self.target_start}" + (
+            f",{self.target_length}" if self.target_count_given else ""
+        )
+        tail = f" {self.section}" if self.section else ""
+        return f"@@ {old} {new} @@{tail}"
 
 
 class ChangeKind(Enum):

@@ -20,10 +20,7 @@ _ENVELOPE = "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2
 
 def render_hunk(hunk: Hunk) -> str:
     """A hunk as diff writes it: header and lines, each ending in a newline."""
-    old = f"-{hunk.source_start}" + (f",{hunk.source_length}" if hunk.source_count_given else "")
-    new = f"+{hunk.target_start}" + (f",{hunk.target_length}" if hunk.target_count_given else "")
-    tail = f" {hunk.section}" if hunk.section else ""
-    out = [f"@@ {old} {new} @@{tail}\n"]
+    out = [f"{hunk.header}\n"]
     out.extend(f"{line.kind.value}{line.text}\n" for line in hunk.lines)
     return "".join(out)
 
