@@ -150,6 +150,7 @@ _TOKEN = re.compile(
 
 
 def _tokens(text: str) -> list[str]:
+    """The tokens of `text`: numbers with their suffixes, names, operators."""
     tokens: list[str] = []
     at = 0
     text = text.strip()
@@ -196,10 +197,12 @@ class _Parser:
         self.at = 0
 
     def peek(self, ahead: int = 0) -> str:
+        """The token `ahead` places on, or '' past the end."""
         index = self.at + ahead
         return self.tokens[index] if index < len(self.tokens) else ""
 
     def take(self, expected: str | None = None) -> str:
+        """Consume the next token, which must be `expected` when given."""
         token = self.peek()
         if not token or (expected is not None and token != expected):
             raise UnsupportedExpression(f"expected {expected or 'more'}, found {token or 'end'}")
@@ -207,6 +210,7 @@ class _Parser:
         return token
 
     def expression(self) -> Expr:
+        """A full expression, conditional operator included."""
         cond = self.binary(1)
         if self.peek() == "?":
             self.take("?")
@@ -216,6 +220,7 @@ class _Parser:
         return cond
 
     def binary(self, floor: int) -> Expr:
+        """Binary operators binding at least as tightly as `floor`, left to right."""
         left = self.unary()
         while self.peek() in _BINARY and _BINARY[self.peek()] >= floor:
             op = self.take()
@@ -236,6 +241,7 @@ class _Parser:
         return None
 
     def unary(self) -> Expr:
+        """A prefix operator, cast, compound literal, parenthesised or primary expression."""
         token = self.peek()
         if token in ("~", "!", "-", "+"):
             self.take()
@@ -253,6 +259,7 @@ class _Parser:
         return self.postfix(self.primary())
 
     def compound(self, name: str | None) -> Expr:
+        """The `{ ... }` of a compound literal of struct `name`."""
         self.take("{")
         items: list[tuple[str | None, Expr]] = []
         while self.peek() != "}":
@@ -268,6 +275,7 @@ class _Parser:
         return Compound(name or "", tuple(items))
 
     def primary(self) -> Expr:
+        """A constant, a name, or a call of a named function."""
         token = self.take()
         if token[0].isdigit():
             return _literal(token)
@@ -285,6 +293,7 @@ class _Parser:
         raise UnsupportedExpression(f"unexpected {token}")
 
     def postfix(self, node: Expr) -> Expr:
+        """Member accesses `.field` after `node`."""
         while self.peek() == ".":
             self.take(".")
             node = Member(node, self.take())

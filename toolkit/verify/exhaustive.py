@@ -58,6 +58,7 @@ def _disjoint(masks: list[int]) -> bool:
 
 
 def _spec(arch: Arch, layout: FileLayout) -> Spec:
+    """The plain-number description of `layout` a worker process receives."""
     prots = prot_moves(layout)
     pgprots = tuple(
         sum(1 << src for i, (src, _, _) in enumerate(prots) if combo >> i & 1)
@@ -66,6 +67,7 @@ def _spec(arch: Arch, layout: FileLayout) -> Spec:
     rules = predicates(arch, layout)
 
     def clauses(found: tuple[Clause, ...]) -> Clauses:
+        """Clauses as (mask, equals) pairs, -1 for an `any` clause."""
         return tuple((c.mask, -1 if c.equals is None else c.equals) for c in found)
 
     # Sums of fields that share no bit cannot carry: then "add" is "or", and the fast path holds.
@@ -163,6 +165,7 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
     done = 0
 
     def note(check: Check, bad: npt.NDArray[np.bool_], n: int, pgprot: int) -> None:
+        """Note the first PTE of the chunk where `bad` is set, once per check."""
         if check.value not in failures and bad[:n].any():
             index = int(np.argmax(bad[:n]))
             failures[check.value] = (check.value, int(offsets[index]), pgprot)
@@ -237,6 +240,7 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
                     differs(Check.PGPROT, back, n, pgprot)
 
                 def make_pte(c: int = const) -> None:
+                    """Build this pgprot's PTEs, for the element-wise path."""
                     np.bitwise_or(fields, c, out=pte)
 
                 predicates(n, pgprot, (ored | const, anded | const), make_pte)
@@ -246,10 +250,12 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str,
 
 
 def _task(args: tuple[Spec, int, int]) -> tuple[int, tuple[tuple[str, int, int], ...]]:
+    """One pool task: a range of offsets (a top-level function, so it pickles)."""
     return _run_range(*args)
 
 
 def _holds(clauses: tuple[Clause, ...], pte: int) -> bool:
+    """Whether one PTE satisfies any of `clauses`."""
     return any(c.holds(pte) for c in clauses)
 
 

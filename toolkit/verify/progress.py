@@ -30,9 +30,11 @@ def progress_bars() -> Iterator[Callable[[str], Tick | None]]:
     ) as bar:
 
         def start(label: str) -> Tick:
+            """A new bar for `label` and its callback."""
             task = bar.add_task(label, total=None)
 
             def advance(done: int, total: int) -> None:
+                """Move the bar to `done` of `total`."""
                 bar.update(task, completed=done, total=total)
 
             return advance

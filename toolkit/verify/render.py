@@ -18,7 +18,10 @@ _CELL = {
 
 
 def _bits(report: Report) -> str:
+    """The max bits cell: legacy -> this layout's PTE_FILE_MAX_BITS."""
+
     def show(value: int | None) -> str:
+        """A bit count, or ? when unknown."""
         return "?" if value is None else str(value)
 
     if report.source.value == "legacy":
@@ -27,21 +30,25 @@ def _bits(report: Report) -> str:
 
 
 def _cell(result: Result | None) -> str:
+    """A check's outcome as a table cell."""
     return "" if result is None else _CELL[result.outcome]
 
 
 def _detail(report: Report, check: Check) -> str:
+    """The detail text of `check` in `report`, if it ran."""
     result = report.result(check)
     return "" if result is None else result.detail
 
 
 def _table(rows: list[list[str]]) -> list[str]:
+    """Rows as left-aligned columns."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     return [line.rstrip() for line in lines]
 
 
 def _label(report: Report) -> str:
+    """Arch and layout (or header) of a report, for the lines under the table."""
     return f"{report.arch} {report.where or report.source.value}"
 
 
@@ -91,6 +98,7 @@ def format_table(reports: tuple[Report, ...], skipped: tuple[str, ...] = ()) -> 
 
 
 def _result(result: Result) -> dict[str, Any]:
+    """One result as JSON-ready data."""
     example = result.counterexample
     return {
         "outcome": result.outcome.value,

@@ -49,6 +49,7 @@ def provided(arch: Arch) -> frozenset[str]:
 
 
 def _predicate(arch: Arch, clauses: tuple[Clause, ...]) -> str:
+    """A predicate's clauses as a C expression over `v`."""
     terms = [
         f"(v & {literal(arch, c.mask)}) != 0"
         if c.equals is None
@@ -59,6 +60,7 @@ def _predicate(arch: Arch, clauses: tuple[Clause, ...]) -> str:
 
 
 def _types(arch: Arch) -> list[str]:
+    """The shim's typedefs: unsigned long, the PTE word, pte_t and pgprot_t."""
     word = "uint64_t" if arch.pte_bits > 32 else "uint32_t"
     lines = [
         f"typedef {'uint64_t' if arch.long_bits > 32 else 'uint32_t'} rfp_ulong;",

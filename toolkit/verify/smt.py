@@ -106,12 +106,14 @@ def _value(model: z3.ModelRef, term: BitVec) -> int:
 
 
 def _prot_names(layout: FileLayout, pgprot: int) -> str:
+    """The kept pgprot bits set in `pgprot`, by name."""
     if not layout.prot:
         return ""
     return "|".join(p.name for p in layout.prot if pgprot >> p.src & 1) or "none kept"
 
 
 def _bit_names(arch: Arch, value: int, clauses: tuple[Clause, ...]) -> str:
+    """The bits of `value` the clauses test, with their names."""
     tested = 0
     for clause in clauses:
         tested |= clause.mask
@@ -131,6 +133,7 @@ def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
     pte = _encode(arch, layout, pgoff, pgprot, width)
 
     def refute(check: Check, broken: Bool, got: BitVec, say: str) -> Result:
+        """Ask z3 for an input where `broken` holds: proven if there is none."""
         solver = z3.Solver()
         solver.add(*domain, broken)
         answer = solver.check()
@@ -257,14 +260,17 @@ def _common(a: CType, b: CType) -> CType:
 
 
 def _promote(value: _Value) -> _Value:
+    """The integer promotions: anything narrower than int becomes int."""
     return _convert(value, INT) if value.ctype.bits < 32 else _convert(value, value.ctype)
 
 
 def _bool(term: Bool) -> _Value:
+    """A z3 condition as the int 0 or 1 a C comparison gives."""
     return _Value(z3.If(term, z3.BitVecVal(1, 32), z3.BitVecVal(0, 32)), INT)
 
 
 def _truth(value: _Value) -> Bool:
+    """Whether a C value is nonzero, as a z3 condition."""
     scalar = _convert(value, value.ctype)
     return scalar.term != 0
 
@@ -320,6 +326,7 @@ class _Evaluator:
         return self.call(node)
 
     def unary(self, node: Unary) -> _Value:
+        """`~`, `!`, `-` or `+` applied to a promoted operand."""
         value = _promote(self.run(node.operand))
         if node.op == "!":
             return _bool(value.term == 0)
@@ -330,6 +337,7 @@ class _Evaluator:
         return value
 
     def binary(self, node: Binary) -> _Value:
+        """A binary operator with C's conversions, shifts keeping the left operand's type."""
         op = node.op
         left, right = _promote(self.run(node.left)), _promote(self.run(node.right))
         if op in ("&&", "||"):
@@ -358,6 +366,7 @@ class _Evaluator:
         return _Value(arithmetic[op], common)
 
     def compound(self, node: Compound) -> _Value:
+        """A pte_t or pgprot_t built from its initialisers, as one PTE-wide word."""
         width = self.pteval.bits
         whole: BitVec = z3.BitVecVal(0, width)
         for index, (field, expr) in enumerate(node.items):
@@ -388,6 +397,7 @@ class _Evaluator:
         return names[index]
 
     def member(self, value: _Value, field: str) -> _Value:
+        """`.pte`, `.pte_low`, `.pte_high` or `.pgprot` of a struct value."""
         if not value.struct:
             raise UnsupportedExpression(f".{field} of an integer")
         scalar = _Value(value.term, self.pteval)
@@ -399,6 +409,7 @@ class _Evaluator:
         raise UnsupportedExpression(f"member {field} of {value.struct}")
 
     def call(self, node: Call) -> _Value:
+        """A call of one of the shim's predicates, over the arch's clauses."""
         clauses = {"rfp_file": self.arch.file, "rfp_present": self.arch.present}
         clauses["rfp_none"] = self.arch.none
         if node.name not in clauses or len(node.args) != 1:
@@ -429,6 +440,7 @@ def _prove_macros(
     pgprots: tuple[int, ...],
     max_bits: int,
 ) -> dict[Check, Result]:
+    """prove_macros() without the lock."""
     ulong = CType(64 if arch.long_bits > 32 else 32, False)
     pteval = CType(64 if arch.pte_bits > 32 else 32, False)
     offset = z3.BitVec("pgoff", ulong.bits)
@@ -437,6 +449,7 @@ def _prove_macros(
     pte = _convert(evaluate.run(exprs["encode"]), pteval).term
 
     def on(entry: BitVec) -> _Evaluator:
+        """An evaluator with `rfp_v` bound to the PTE `entry`."""
         return _Evaluator(arch, {"rfp_v": _Value(entry, pteval)})
 
     keeps = "pgprot" in exprs

@@ -235,6 +235,7 @@ def _check_all(
     exhaustive: bool,
     what: Path,
 ) -> tuple[Report, ...]:
+    """Reports for the arches whose headers in `found` hold file-PTE macros."""
     jobs: list[tuple[Arch, tuple[Define, ...], str]] = []
     for name in names:
         arch = load_arch(name)
