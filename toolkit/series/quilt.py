@@ -37,19 +37,7 @@ def entries(directory: Path) -> Iterator[Entry]:
         if not line:
             continue
         name, *options = line.split()
-        strip = 1
-        k = 0
-        while k < len(options):
-            opt = options[k]
-            match = _OPTION_P.match(opt)
-            if match:
-                strip = int(match.group(1))
-            elif opt == "-p" and k + 1 < len(options) and options[k + 1].isdigit():
-                strip = int(options[k + 1])
-                k += 1
-            elif opt != "-R":
-                raise SeriesError(f"unknown quilt option {opt!r}", series, number)
-            k += 1
+        strip = _strip_level(options, series, number)
         if name.startswith("/") or ".." in name.split("/"):
             raise UnsafePathError(f"patch name {name!r} escapes the directory", series, number)
         candidates = [directory / name]
@@ -62,6 +50,21 @@ def entries(directory: Path) -> Iterator[Entry]:
             raise UnsafePathError(f"patch {name!r} leads out of the directory", series, number)
         quilt_name = name.removesuffix(".patch").removesuffix(".diff")
         yield Entry(quilt_name, found, strip, number)
+
+
+def _strip_level(options: list[str], series: Path, line: int) -> int:
+    """The -p level the options of a series line give (1 without one); -R is allowed."""
+    strip = 1
+    words = iter(options)
+    for word in words:
+        match = _OPTION_P.match(word)
+        if match:
+            strip = int(match.group(1))
+        elif word == "-p" and (value := next(words, "")).isdigit():
+            strip = int(value)
+        elif word != "-R":
+            raise SeriesError(f"unknown quilt option {word!r}", series, line)
+    return strip
 
 
 def _not_a_file(name: str, candidates: list[Path], series: Path, line: int) -> ToolkitError:
