@@ -82,7 +82,7 @@ def head(repo: str | Path) -> str:
     return _repo(repo).head.commit.hexsha
 
 
-# -- kernel trees for `rfp port --kernel-tree` (added by the arch-engine side) ----------
+# -- kernel trees for `rfp port --kernel-tree` ---------------------------------------
 
 
 def work_tree(repo: str | Path) -> Path:

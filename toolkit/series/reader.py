@@ -72,6 +72,7 @@ def _by_counter(patches: list[Patch], warnings: list[str]) -> list[Patch]:
 def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Patch]]:
     """The kind of input at `where` and a lazy stream of its patches (cover letter included)."""
     if git_range is not None:
+        # GitPython takes a tenth of a second to import; only a git range needs it
         from toolkit import vcs
 
         data = vcs.format_patches(where, git_range)
