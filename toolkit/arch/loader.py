@@ -31,7 +31,8 @@ from toolkit.paths import ARCHS
 
 TOP_REQUIRED = ("name", "title", "headers", "pte_bits", "page_shift", "pfn_shift")
 TOP_TABLES = ("bits", "predicates", "prot", "swap", "layout")
-TOP_OPTIONAL = ("long_bits",)
+# `limits` is read by the scenario runner (toolkit/scenario/limits.py), not by the arch engine.
+TOP_OPTIONAL = ("long_bits", "limits")
 LAYOUT_REQUIRED = ("max_bits", "encode", "set", "decode")
 LAYOUT_OPTIONAL = ("combine", "prot", "note", "pte_file", "pte_present", "pte_none", "word_bits")
 PREDICATES = ("pte_present", "pte_file", "pte_none")
