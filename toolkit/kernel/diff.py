@@ -88,6 +88,7 @@ def same_divergence(found: Divergence) -> Callable[[Scenario], bool]:
     """
 
     def still_fails(scenario: Scenario) -> bool:
+        """Whether `scenario` reproduces the divergence."""
         try:
             got = compare(scenario).divergence
         except ScenarioError:

@@ -56,6 +56,7 @@ class _Generator:
         return m, first, last - first + 1
 
     def add(self, op: Op, count_vmas: bool = False) -> None:
+        """Append `op`, and a VMA count after it when it may change the VMAs."""
         self.ops.append(op)
         if count_vmas:
             self.ops.append(Op(OpKind.VMA_COUNT, None))
@@ -63,6 +64,7 @@ class _Generator:
     # -- operations ----------------------------------------------------------
 
     def mmap(self) -> None:
+        """Map part of a file: shared mostly, sometimes private, sometimes MAP_FIXED over another."""
         rng = self.rng
         spec = rng.choice(self.files)
         pages = rng.randint(1, 8)
@@ -102,6 +104,7 @@ class _Generator:
         self.add(op, count_vmas=True)
 
     def munmap(self) -> None:
+        """Unmap a run of still-mapped pages."""
         found = self.live_range()
         if found is None:
             return
@@ -110,6 +113,7 @@ class _Generator:
         m.live -= set(range(page, page + pages))
 
     def mprotect(self) -> None:
+        """Change the protection of a run of still-mapped pages."""
         found = self.live_range()
         if found is None:
             return
@@ -121,6 +125,7 @@ class _Generator:
         self.add(Op(OpKind.MPROTECT, None, at=m.name, page=page, pages=pages, prot=prot), True)
 
     def remap(self) -> None:
+        """remap_file_pages() of a run: UML style (each page its own prot) or old style."""
         rng = self.rng
         found = self.live_range(shared_only=rng.random() < 0.9)
         if found is None:
@@ -159,6 +164,7 @@ class _Generator:
         self.add(op, count_vmas=True)
 
     def madvise(self) -> None:
+        """MADV_DONTNEED or MADV_WILLNEED on a run of still-mapped pages."""
         found = self.live_range()
         if found is None:
             return
@@ -171,6 +177,7 @@ class _Generator:
         self.add(Op(OpKind.MADVISE, None, at=m.name, page=page, pages=pages, advice=advice))
 
     def access(self) -> None:
+        """Read or write a run of pages through a mapping (writes only to shared ones)."""
         rng = self.rng
         write = rng.random() < 0.4
         found = self.live_range(shared_only=write)
@@ -186,6 +193,7 @@ class _Generator:
             self.add(Op(OpKind.READ, None, at=m.name, page=page, pages=pages))
 
     def file_op(self) -> None:
+        """ftruncate, write or read of a file itself."""
         rng = self.rng
         spec = rng.choice(self.files)
         roll = rng.random()
@@ -203,6 +211,7 @@ class _Generator:
             self.add(Op(OpKind.READ_FILE, None, file=spec.name, page=page, pages=pages))
 
     def swap_out(self) -> None:
+        """Swap out everything, then look at a run's residency."""
         # Residency is compared right after a swap-out only: on a fault the kernel reads ahead.
         self.add(Op(OpKind.SWAP_OUT, None))
         found = self.live_range()

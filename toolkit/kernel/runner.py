@@ -147,6 +147,7 @@ class _Session:
         self.pgoff: dict[str, int] = {}
 
     def where(self, op: Op) -> str:
+        """The runner's "MAPPING PAGE" for `op`; ScenarioError when the mapping was never made."""
         if op.at not in self.pgoff:
             raise ScenarioError(
                 f"{op.kind.value}: no mapping named {op.at!r} (mmap it first, with success)",
@@ -156,6 +157,7 @@ class _Session:
         return f"{op.at} {op.page}"
 
     def step(self, op: Op) -> str:
+        """Do `op` on the kernel and give its result as `rfp model run` writes it."""
         ask = self.runner.ask
         kind = op.kind
         if kind is OpKind.MMAP:
