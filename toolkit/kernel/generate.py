@@ -64,7 +64,7 @@ class _Generator:
     # -- operations ----------------------------------------------------------
 
     def mmap(self) -> None:
-        """Map part of a file: shared mostly, sometimes private, sometimes MAP_FIXED over another."""
+        """Map part of a file: mostly shared, now and then private or MAP_FIXED over another."""
         rng = self.rng
         spec = rng.choice(self.files)
         pages = rng.randint(1, 8)
