@@ -1,4 +1,4 @@
-"""Real git output: a `git format-patch --cover-letter -n -o DIR` directory, in-body From: lines."""
+"""Real git output: format-patch directories, in-body From: lines, merges and colour in logs."""
 
 from __future__ import annotations
 
@@ -80,3 +80,26 @@ def test_two_mails_in_one_quilt_patch_file(tmp_path: Path) -> None:
     with pytest.raises(SeriesError) as info:
         read_series(tmp_path)
     assert str(info.value) == f"{tmp_path / 'two.patch'}:{first}: 2 mails in one patch file"
+
+
+def test_git_log_merge_with_combined_diff_is_skipped() -> None:
+    """`git log -p --cc` over a conflicted merge: the merge is skipped with a warning, no cover."""
+    path = DATA / "merge-cc-log.txt"
+    series = read_series(path)
+    assert series.kind is SourceKind.GIT_LOG
+    assert series.cover is None
+    assert [p.subject.text for p in series.patches] == ["toy: say one", "toy: say two"]
+    assert series.warnings == (
+        f"{path}:1: message without a diff skipped: Merge branch 'one' into two",
+    )
+
+
+def test_coloured_git_log_names_the_cause(tmp_path: Path) -> None:
+    """A log saved with colour escapes is refused with a hint to write it without them."""
+    path = tmp_path / "colour.txt"
+    plain = (DATA / "merge-cc-log.txt").read_text().split("\n\n", 1)[0]
+    path.write_text(f"\x1b[33m{plain}\x1b[m\n")
+    with pytest.raises(PatchError) as info:
+        read_series(path)
+    assert str(info.value).startswith(f"{path}:1: no diff found in the patch (it holds ")
+    assert "--no-color" in info.value.message

@@ -24,6 +24,8 @@ from toolkit.series.records import Patch
 MBOX_START = re.compile(rb"^From \S+ .*\d{1,2}:\d\d")
 # commit 3b1c5e0d9a7f...   (a git log entry)
 LOG_START = re.compile(rb"^commit [0-9a-f]{7,40}\b")
+# diff --cc mm/memory.c   /   diff --combined mm/memory.c   (a merge's diff in git log --cc)
+_COMBINED = re.compile(rb"^diff --(?:cc|combined) ", re.MULTILINE)
 _BAD_BASE64 = (InvalidBase64CharactersDefect, InvalidBase64LengthDefect, InvalidBase64PaddingDefect)
 _PLAIN_ENCODINGS = ("", "7bit", "8bit", "binary")
 # Content-Type: multipart/mixed   /   Content-Transfer-Encoding: base64
@@ -78,9 +80,15 @@ def read_message(raw: RawMessage, path: str) -> Patch:
         if head.get_content_maintype() == "multipart" or cte not in _PLAIN_ENCODINGS:
             return _read_encoded(raw, path)
         charset = head.get_content_charset()
+    data = raw.data
+    combined = _COMBINED.search(data) if log else None
+    if combined is not None:
+        # A merge's combined diff has two old sides, so it is no patch of a series: the commit
+        # is read without it, and read_series skips it as a commit without a diff.
+        data = data[: combined.start()]
     # The text stays in mbox form (`>From ` quoted) so it renders back to the same bytes;
     # only the description read from it is unquoted.
-    text = decode(raw.data, path, None if charset == "us-ascii" else charset, raw.line + 1)
+    text = decode(data, path, None if charset == "us-ascii" else charset, raw.line + 1)
     return read_patch(
         text,
         path=path,

@@ -27,11 +27,14 @@ def read_series(path: str | Path, *, git_range: str | None = None) -> Series:
     warnings: list[str] = []
     cover: Patch | None = None
     patches: list[Patch] = []
+    # A git log has no cover letter: a commit without a diff there is a merge, skipped below.
+    may_cover = kind is not SourceKind.GIT_LOG
     for patch in items:
         warnings.extend(patch.warnings)
+        first_without_diff = may_cover and not patch.files and cover is None and not patches
         if "Re" in patch.subject.prefixes:
             warnings.append(f"{patch.source}: reply skipped: {patch.subject.raw}")
-        elif patch.subject.counter == 0 or (not patch.files and cover is None and not patches):
+        elif patch.subject.counter == 0 or first_without_diff:
             if cover is not None:
                 warnings.append(f"{patch.source}: a second cover letter, ignored")
             else:
@@ -137,7 +140,10 @@ def _from_file(path: Path, quilt_name: str | None, strip: int, *, cover_ok: bool
             text, path=str(path), quilt_name=quilt_name, strip=strip, require_diff=False
         )
     if not patch.files and not (cover_ok and patch.subject.counter == 0):
-        raise PatchError("no diff found in the patch", path, 1)
+        # `git log -p --color=always` saved to a file hides every header behind escapes
+        colour = b"\x1b[" in raw[:_HEAD_BYTES]
+        hint = " (it holds terminal colour codes: write it with --no-color)" if colour else ""
+        raise PatchError(f"no diff found in the patch{hint}", path, 1)
     return patch
 
 
