@@ -91,3 +91,30 @@ def test_run_with_the_2005_hand_port(capsys: pytest.CaptureFixture[str]) -> None
     assert "PASS" in out and "[i386, patches 1-16, 01 as ported in 2005]" in out
     assert main(["model", "run", "--layout", "2005", "--arch", "alpha"]) == 2
     assert "no '2005' file-PTE layout" in capsys.readouterr().err
+
+
+def test_not_portable_arch_is_reported_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    """An arch without a solver layout is 'not portable: <the solver's reason>', exit 0."""
+    from toolkit.arch import load_arch
+
+    path = str(SUITE / "test2-nonuniform-default.toml")
+    assert main(["model", "run", path, "--arch", "sh64"]) == 0
+    out = capsys.readouterr().out
+    assert f"not portable: {load_arch('sh64').unsolved}" in out
+    assert out.rstrip().endswith("1 runs: 0 passed, 1 not portable, 0 failed")
+
+
+def test_declared_difference_is_reported_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    """A run that misses expectations by a limit both files declare is DIFF, not FAIL."""
+    path = str(SUITE / "test2-nonuniform-default.toml")
+    assert main(["model", "run", path, "--arch", "m68k-sun3", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (run,) = doc["runs"]
+    assert run["outcome"] == "differs" and not run["passed"]
+    assert run["limits"][0].startswith("prot_none: ")
+    assert (doc["differ"], doc["failed"]) == (1, 0)
+    assert main(["model", "run", path, "--arch", "m68k-sun3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("DIFF ") and "  declared arch limit prot_none: " in out
+    assert "(expected SIGSEGV)" in out and " FAIL " not in out
+    assert "1 differ by a declared arch limit, 0 failed" in out

@@ -16,6 +16,8 @@ flags = "shared|populate"        # shared private fixed populate nonblock noinhe
 expect = "ok"                    # value, "-EINVAL", "SIGSEGV", [list] ...
 expect_emulated = "..."          # optional: what the emulation model gives instead
 expect_fits = "..."              # optional: when the arch's file PTE can hold the offset
+[limits]                         # optional: arch limits (toolkit/scenario/limits.py) the
+prot_none = "why"                # expectations run into, each with why
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 from toolkit.errors import MissingInputError, ScenarioError
 from toolkit.model.include.linux import mman
+from toolkit.scenario.limits import ArchLimit, parse_limits
 
 PROTS = {"none": 0, "r": 1, "w": 2, "rw": 3, "x": 4, "rx": 5, "wx": 6, "rwx": 7}
 FLAGS = {
@@ -144,6 +147,8 @@ class Scenario:
     max_map_count: int | None
     arch_opt_in: bool | None
     ops: tuple[Op, ...]
+    # The arch limits whose arches may not give the expected results, each with why.
+    limits: tuple[tuple[ArchLimit, str], ...] = ()
 
     @property
     def stem(self) -> str:
@@ -186,7 +191,7 @@ def parse_scenario(text: str, path: Path) -> Scenario:
         message = _TOML_LINE.sub("", str(exc)).strip()
         raise ScenarioError(message, path, int(found.group(1)) if found else None) from None
     op_lines = [text.count("\n", 0, m.start()) + 1 for m in _OP_HEADER.finditer(text)]
-    known = {"title", "description", "setup", "op"}
+    known = {"title", "description", "setup", "op", "limits"}
     extra = sorted(set(data) - known)
     if extra:
         raise ScenarioError(f"unknown top-level key {extra[0]!r}", path, _line_of(text, extra[0]))
@@ -226,6 +231,7 @@ def parse_scenario(text: str, path: Path) -> Scenario:
         max_map_count=max_map_count,
         arch_opt_in=opt_in,
         ops=tuple(ops),
+        limits=parse_limits(data.get("limits", {}), path, text, ScenarioError),
     )
 
 

@@ -7,32 +7,66 @@ from collections.abc import Sequence
 
 from toolkit.model.options import PATCH_NAMES
 from toolkit.scenario.bisect import BisectResult
-from toolkit.scenario.run import ScenarioResult
+from toolkit.scenario.run import Outcome, ScenarioResult
+
+_VERDICTS = {
+    Outcome.PASSED: "PASS",
+    Outcome.DIFFERS: "DIFF",
+    Outcome.NOT_PORTABLE: "SKIP",
+    Outcome.FAILED: "FAIL",
+}
 
 
-def _mark(ok: bool | None) -> str:
-    return {True: "ok", False: "FAIL", None: "-"}[ok]
+def _mark(ok: bool | None, differs: bool) -> str:
+    if ok is False:
+        return "diff" if differs else "FAIL"
+    return {True: "ok", None: "-"}[ok]
+
+
+def _counts(results: Sequence[ScenarioResult]) -> dict[Outcome, int]:
+    counts = dict.fromkeys(Outcome, 0)
+    for result in results:
+        counts[result.outcome] += 1
+    return counts
+
+
+def summary(results: Sequence[ScenarioResult]) -> str:
+    """The closing line: runs passed and failed, and those set apart with their reason."""
+    counts = _counts(results)
+    parts = [f"{counts[Outcome.PASSED]} passed"]
+    if counts[Outcome.DIFFERS]:
+        parts.append(f"{counts[Outcome.DIFFERS]} differ by a declared arch limit")
+    if counts[Outcome.NOT_PORTABLE]:
+        parts.append(f"{counts[Outcome.NOT_PORTABLE]} not portable")
+    parts.append(f"{counts[Outcome.FAILED]} failed")
+    return f"{len(results)} runs: " + ", ".join(parts)
 
 
 def render_text(results: Sequence[ScenarioResult]) -> str:
     """Each run's ops with what they gave and what was expected, then a summary line."""
     lines: list[str] = []
     for result in results:
-        verdict = "PASS" if result.passed else "FAIL"
-        lines.append(f"{verdict} {result.path} [{result.arch}, patches {result.patches}]")
+        outcome = result.outcome
+        head = f"{_VERDICTS[outcome]} {result.path} [{result.arch}, patches {result.patches}]"
+        if outcome is Outcome.NOT_PORTABLE:
+            lines.append(f"{head}: not portable: {result.not_portable}")
+            continue
+        lines.append(head)
+        differs = outcome is Outcome.DIFFERS
         if result.ops:
             width = max(len(op.summary) for op in result.ops)
             for op in result.ops:
                 line = "" if op.line is None else str(op.line)
                 expected = "" if op.expected is None else f"expected {op.expected}"
                 lines.append(
-                    f"  {line:>4}  {op.summary:<{width}}  {_mark(op.ok):<4}  {op.got}"
+                    f"  {line:>4}  {op.summary:<{width}}  {_mark(op.ok, differs):<4}  {op.got}"
                     + (f"  ({expected})" if op.ok is False else "")
                 )
         if result.error:
             lines.append(f"  error: {result.error}")
-    passed = sum(1 for r in results if r.passed)
-    lines.append(f"{len(results)} runs: {passed} passed, {len(results) - passed} failed")
+        if differs:
+            lines.extend(f"  declared arch limit {limit}" for limit in result.limits)
+    lines.append(summary(results))
     return "\n".join(lines)
 
 
@@ -46,7 +80,10 @@ def render_json(results: Sequence[ScenarioResult]) -> str:
             "patches": r.patches,
             "emulated": r.emulated,
             "passed": r.passed,
+            "outcome": r.outcome.value,
             "error": r.error,
+            "not_portable": r.not_portable,
+            "limits": list(r.limits),
             "ops": [
                 {
                     "index": op.index,
@@ -61,8 +98,14 @@ def render_json(results: Sequence[ScenarioResult]) -> str:
         }
         for r in results
     ]
-    passed = sum(1 for r in results if r.passed)
-    document = {"runs": runs, "passed": passed, "failed": len(results) - passed}
+    counts = _counts(results)
+    document = {
+        "runs": runs,
+        "passed": counts[Outcome.PASSED],
+        "differ": counts[Outcome.DIFFERS],
+        "not_portable": counts[Outcome.NOT_PORTABLE],
+        "failed": counts[Outcome.FAILED],
+    }
     return json.dumps(document, indent=2)
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
+from functools import cache
 from pathlib import Path
 
+from toolkit.arch import Arch, load_arch
 from toolkit.errors import ScenarioError
 from toolkit.model.emulation import EmulatedSystem
 from toolkit.model.options import DEFAULT_MAX_MAP_COUNT, Options, format_patches
 from toolkit.model.system import Signal, System, errno_name
 from toolkit.scenario.format import FLAGS, PROTS, Op, OpKind, Scenario, render_value
+from toolkit.scenario.limits import ArchLimit, arch_limits
 
 _PROT_NAMES = {v: k for k, v in PROTS.items()}
 
@@ -26,6 +30,17 @@ class OpResult:
     ok: bool | None
 
 
+class Outcome(Enum):
+    """How a run ended: only FAILED counts against the model."""
+
+    PASSED = "passed"
+    # The scenario declares an arch limit this arch has, and the run misses an expectation.
+    DIFFERS = "differs"
+    # The toolkit's own layout solver found no file PTE for the arch: no kernel with patch 01.
+    NOT_PORTABLE = "not portable"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True, slots=True)
 class ScenarioResult:
     """One run of one scenario on one arch with one patch set."""
@@ -37,11 +52,34 @@ class ScenarioResult:
     emulated: bool
     ops: tuple[OpResult, ...]
     error: str | None = None  # a BUG_ON in the model, or an arch that cannot be loaded
+    # "name: why" of each arch limit both the scenario and the arch declare
+    limits: tuple[str, ...] = ()
+    not_portable: str | None = None  # the solver's reason, when the run could not start
 
     @property
     def passed(self) -> bool:
         """Every expectation met and nothing went wrong."""
-        return self.error is None and all(op.ok is not False for op in self.ops)
+        return (
+            self.not_portable is None
+            and self.error is None
+            and all(op.ok is not False for op in self.ops)
+        )
+
+    @property
+    def outcome(self) -> Outcome:
+        """Passed, differs by a declared arch limit, not portable, or failed."""
+        if self.not_portable is not None:
+            return Outcome.NOT_PORTABLE
+        if self.passed:
+            return Outcome.PASSED
+        if self.error is None and self.limits:
+            return Outcome.DIFFERS
+        return Outcome.FAILED
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run counts as a failure of the model."""
+        return self.outcome is Outcome.FAILED
 
     @property
     def failures(self) -> tuple[OpResult, ...]:
@@ -255,6 +293,13 @@ def run_scenario(
 ) -> ScenarioResult:
     """Run every op of `scenario` and compare each result with its expectation."""
     chosen = Options().patches if patches is None else patches
+    label = "emulation" if emulate else _patch_label(chosen, layout)
+    if not emulate and layout == "solver" and 1 in chosen:
+        unsolved = load_arch(arch, archs_dir).unsolved
+        if unsolved:
+            return ScenarioResult(
+                str(scenario.path), scenario.title, arch, label, emulate, (), not_portable=unsolved
+            )
     system = build_system(scenario, arch, chosen, emulate, archs_dir, layout)
     runner = _Runner(scenario, system)
     results: list[OpResult] = []
@@ -274,8 +319,25 @@ def run_scenario(
         path=str(scenario.path),
         title=scenario.title,
         arch=arch,
-        patches="emulation" if emulate else _patch_label(chosen, layout),
+        patches=label,
         emulated=emulate,
         ops=tuple(results),
         error=error,
+        limits=_limits_met(scenario, system.kernel.pgtable.arch),
     )
+
+
+def _limits_met(scenario: Scenario, arch: Arch) -> tuple[str, ...]:
+    """The arch limits the scenario says it runs into and the arch declares, with the arch's why."""
+    if not scenario.limits:
+        return ()
+    declared = _declared(arch.path, arch.name)
+    return tuple(
+        f"{limit.value}: {declared[limit]}" for limit, _ in scenario.limits if limit in declared
+    )
+
+
+@cache
+def _declared(path: Path, name: str) -> dict[ArchLimit, str]:
+    # A run of the suite on every arch would otherwise read each arch file once per scenario.
+    return dict(arch_limits(load_arch(name, path.parent)))
