@@ -99,6 +99,6 @@ def test_mutated_series_audits_or_fails_cleanly(
     except ToolkitError as exc:
         assert exc.path, "bad input is reported with the file it is in"
     try:
-        assert len(stat_path(folder).patches) == len(names)
+        assert len(stat_path(folder).audit.patches) == len(names)
     except ToolkitError as exc:
         assert exc.path, "bad input is reported with the file it is in"

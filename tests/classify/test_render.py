@@ -63,7 +63,7 @@ def test_json_has_the_documented_keys() -> None:
 
 def test_stat_json_has_the_documented_keys() -> None:
     """The --stat JSON has the same keys, with empty classes and hunks."""
-    data = json.loads(render_json(stat_path(DATA / "good")))
+    data = json.loads(render_json(stat_path(DATA / "good").audit))
     _same_keys(data, _documented())
     assert data["patches"][0]["classes"] == [] and data["arches"] == {}
     assert data["series"]["insertions"] == 11

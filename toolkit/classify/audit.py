@@ -6,15 +6,18 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from toolkit.classify.checks import ConsistencyCheck, Lifecycle, LifecycleCheck
-from toolkit.classify.coverage import Coverage, coverage_findings, known_variants
-from toolkit.classify.engine import classify_patch, file_stats
 from toolkit.classify.manifest import drift, load_manifest
 from toolkit.classify.records import Audit, Finding, PatchReport, Severity
-from toolkit.classify.rules import RuleSet, load_rules
-from toolkit.classify.stat import iter_raw, stat_raw
-from toolkit.series.records import Patch
+from toolkit.classify.stat import iter_stats
+
+if TYPE_CHECKING:
+    # Imported where used: `rfp audit --stat` needs neither the checks, the rules,
+    # tree-sitter nor the series reader, and starts faster without them.
+    from toolkit.classify.checks import Lifecycle
+    from toolkit.classify.rules import RuleSet
+    from toolkit.series.records import Patch
 
 MANIFEST_NAME = "series.toml"
 # Inputs bigger than this (a long `git log -p`) are read one patch at a time, in file order.
@@ -65,6 +68,10 @@ def classify_series(
 
     Without `keep_hunks` each patch's hunks are dropped once checked, so memory stays flat.
     """
+    from toolkit.classify.checks import ConsistencyCheck, LifecycleCheck
+    from toolkit.classify.coverage import Coverage, coverage_findings, known_variants
+    from toolkit.classify.engine import classify_patch
+
     lifecycle, consistency = LifecycleCheck(), ConsistencyCheck()
     coverage = Coverage(known_variants(archs_dir))
     reports: list[PatchReport] = []
@@ -104,6 +111,8 @@ def audit_path(
     git_range: str | None = None,
 ) -> AuditResult:
     """Audit the series at `path` (a git repository with `git_range`) with the rules given."""
+    from toolkit.classify.rules import load_rules
+
     rules = load_rules(rules_path)
     source = f"{path}@{git_range}" if git_range else str(path)
     return classify_series(
@@ -116,10 +125,12 @@ def stat_path(
     manifest: str | Path | None = None,
     progress: Progress | None = None,
     git_range: str | None = None,
-) -> Audit:
+) -> AuditResult:
     """Only the files and +/- of each patch, scanned at byte level, with manifest drift."""
     reports: list[PatchReport] = []
     if git_range is not None:
+        from toolkit.classify.engine import file_stats
+
         # Commits come through the reader (GitPython); there are no bytes of ours to scan.
         for number, patch in enumerate(_patches(path, git_range), 1):
             reports.append(
@@ -127,15 +138,15 @@ def stat_path(
                     number, patch.subject.text, None, patch.source, file_stats(patch), (), ()
                 )
             )
-    for raw in iter_raw(path) if git_range is None else ():
+    for stat in iter_stats(path) if git_range is None else ():
         reports.append(
-            PatchReport(raw.number, raw.subject, raw.quilt_name, raw.source, stat_raw(raw), (), ())
+            PatchReport(stat.number, stat.subject, stat.quilt_name, stat.source, stat.files, (), ())
         )
         if progress is not None:
-            progress(raw.number, None)
+            progress(stat.number, None)
     loaded = load_manifest(manifest) if manifest is not None else None
     findings = drift(tuple(reports), loaded, classified=False) if loaded else []
-    return Audit(
+    audit = Audit(
         source=f"{path}@{git_range}" if git_range else str(path),
         rules="",
         patches=tuple(reports),
@@ -144,6 +155,7 @@ def stat_path(
         classified=False,
         manifest=None if loaded is None else loaded.source,
     )
+    return AuditResult(audit, ())
 
 
 def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toolkit.classify.checks import Lifecycle
 from toolkit.classify.coverage import FILE_PTE_MACROS
 from toolkit.classify.records import (
     ArchRow,
@@ -18,6 +17,10 @@ from toolkit.classify.records import (
     Piece,
     Severity,
 )
+
+if TYPE_CHECKING:
+    # Only named in annotations; the checks' imports would slow `rfp audit --stat` down.
+    from toolkit.classify.checks import Lifecycle
 
 SCHEMA = "rfp-audit/1"
 _SUBJECT_WIDTH = 58

@@ -1,16 +1,14 @@
 """The diffstat of a series by byte-level scanning: no Python object per diff line.
 
 Patches are found in a quilt directory, a directory of patches, an mbox or a `git log -p`
-file, memory-mapped so a large input streams; a file's +/- lines are counted with `bytes.count`
-over its hunks and checked against the counts in their `@@` headers.
+file, read in blocks so a large input streams; a file's +/- lines are counted with `bytes.count`
+over its hunks and, except in git's own log, checked against the counts in their `@@` headers.
 """
 
 from __future__ import annotations
 
-import mmap
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +20,17 @@ _HUNK = re.compile(rb"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", re.MULTILINE)
 # --- a/mm/fremap.c
 # +++ b/mm/fremap.c
 _TARGET = re.compile(rb"^--- ([^\t\n]*)[^\n]*\n\+\+\+ ([^\t\n]+)", re.MULTILINE)
-# From 1234abcd... Mon Sep 17 00:00:00 2001   (mbox)   /   commit 1234abcd...   (git log)
-_MESSAGE = re.compile(rb"^(?:From \S+ [^\n]*\d{4}|commit [0-9a-f]{40})[^\n]*$", re.MULTILINE)
 # Subject: [patch 02/18] remap_file_pages protection support: ...
 _SUBJECT = re.compile(rb"^Subject: ?([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
 # `[PATCH 02/18] ` and `Re: ` in front of a subject's text.
 _BRACKETS = re.compile(r"^(?:re:\s*)?(?:\[[^\]]*\]\s*)*", re.IGNORECASE)
+# Each line the block scan looks for, after its newline: a message's first line, or a `+++ `.
+#   From 1234abcd... Mon Sep 17 00:00:00 2001   /   commit 1234abcd...   /   +++ b/mm/fremap.c
+_HEADS = re.compile(
+    rb"\n(?:(\+\+\+ )|commit [0-9a-f]{40}(?=[\n ])|From \S+ [^\n]*\d{4}[^\n]*(?=\n))"
+)
+# Bytes read at a time from a single input file.
+_BLOCK = 8 << 20
 # The first indented line of a `git log` message.
 _LOG_TITLE = re.compile(rb"^\n {4}([^\n]+)", re.MULTILINE)
 
@@ -50,7 +53,7 @@ def _strip(path: bytes) -> str:
     return text.split("/", 1)[1] if "/" in text else text
 
 
-def _walk_hunk(data: bytes | mmap.mmap, at: int, old: int, new: int) -> tuple[int, int, int]:
+def _walk_hunk(data: bytes, at: int, old: int, new: int) -> tuple[int, int, int]:
     """Count one hunk line by line from offset `at`: (insertions, deletions, lines missing)."""
     plus = minus = 0
     while old > 0 or new > 0:
@@ -71,7 +74,7 @@ def _walk_hunk(data: bytes | mmap.mmap, at: int, old: int, new: int) -> tuple[in
     return plus, minus, max(old, 0) + max(new, 0)
 
 
-def _line_starts(data: bytes | mmap.mmap, prefix: bytes, start: int, end: int) -> Iterator[int]:
+def _line_starts(data: bytes, prefix: bytes, start: int, end: int) -> Iterator[int]:
     """Offsets of the lines in start..end that begin with `prefix`, found by bytes.find."""
     if data[start : start + len(prefix)] == prefix:
         yield start
@@ -82,7 +85,7 @@ def _line_starts(data: bytes | mmap.mmap, prefix: bytes, start: int, end: int) -
         at = data.find(needle, at + 1, end)
 
 
-def _targets(data: bytes | mmap.mmap, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+def _targets(data: bytes, start: int, end: int) -> Iterator[tuple[int, int, str]]:
     """Each file header: (offset of its `--- ` line, end of its `+++ ` line, the path)."""
     for at in _line_starts(data, b"+++ ", start, end):
         before = data.rfind(b"\n", start, max(at - 1, start)) + 1
@@ -93,7 +96,7 @@ def _targets(data: bytes | mmap.mmap, start: int, end: int) -> Iterator[tuple[in
             yield found.start(), found.end(), _strip(name)
 
 
-def _hunks(data: bytes | mmap.mmap, start: int, end: int) -> Iterator[re.Match[bytes]]:
+def _hunks(data: bytes, start: int, end: int) -> Iterator[re.Match[bytes]]:
     """The `@@` headers between start and end."""
     for at in _line_starts(data, b"@@ -", start, end):
         found = _HUNK.match(data, at, end)
@@ -102,7 +105,7 @@ def _hunks(data: bytes | mmap.mmap, start: int, end: int) -> Iterator[re.Match[b
 
 
 def stat_span(
-    data: bytes | mmap.mmap, start: int, end: int, source: str, first_line: int = 1
+    data: bytes, start: int, end: int, source: str, first_line: int = 1
 ) -> tuple[FileStat, ...]:
     """The +/- lines of each file of the diff between byte offsets start and end."""
     targets = list(_targets(data, start, end))
@@ -144,7 +147,7 @@ def stat_span(
     return tuple(FileStat(path, plus, minus) for path, (plus, minus) in stats.items())
 
 
-def _subject(data: bytes | mmap.mmap, start: int, end: int) -> str:
+def _subject(data: bytes, start: int, end: int) -> str:
     """The mail's Subject:, or a git log message's first line, without bracketed prefixes."""
     # The headers end at the first blank line, so the search for a Subject: stops there.
     blank = data.find(b"\n\n", start, end)
@@ -173,54 +176,144 @@ def _quilt_names(series: Path) -> list[str]:
     return names
 
 
-@contextmanager
-def _mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
+def _quilt_patches(root: Path) -> Iterator[RawPatch]:
+    """The patches of a quilt directory (in `series` order) or of a directory of patches."""
+    series = root / "series"
+    files: list[tuple[Path, str | None]]
+    if series.is_file():
+        files = [(root / name, name.removesuffix(".patch")) for name in _quilt_names(series)]
+    else:
+        found = sorted([*root.glob("*.patch"), *root.glob("*.diff")])
+        files = [(p, None) for p in found]
+    for number, (named, quilt) in enumerate(files, 1):
+        # A quilt series may name its patches with or without the .patch suffix.
+        file = named if named.is_file() else named.with_name(named.name + ".patch")
+        if not file.is_file():
+            raise MissingInputError("the series names a missing patch", file)
+        content = file.read_bytes()
+        yield RawPatch(number, _subject(content, 0, len(content)), quilt, str(file), content)
+
+
+def _messages(path: Path) -> Iterator[tuple[bytes, int, int, int, tuple[int, ...]]]:
+    """Each message with a `+++ ` line: (block, start, end, file offset, `+++` newlines).
+
+    One regex pass per block finds the message starts and the `+++ ` lines, so the file is
+    scanned once at C speed, and memory holds one block and the message it cuts, not the file.
+    Offsets point into the block; a message starts after the newline at `start - 1`.
+    """
+    with path.open("rb", buffering=0) as handle:
+        # Positions are those of the newline before a line; one in front serves the first line.
+        data, base, at = b"\n", -1, 0
+        starts: list[int] = [0]
+        heads: list[int] = []
+        while True:
+            block = handle.read(_BLOCK)
+            data = data + block if block else data
+            # Only whole lines are scanned; the rest waits for the next block.
+            stop = data.rfind(b"\n") + 1 if block else len(data)
+            for found in _HEADS.finditer(data, at, stop):
+                if found.group(1) is not None:
+                    heads.append(found.start())
+                elif found.start():
+                    starts.append(found.start())
+            at = max(stop - 1, at)
+            whole = len(starts) if not block else len(starts) - 1
+            first = 0
+            for index in range(whole):
+                start = starts[index]
+                end = starts[index + 1] if index + 1 < len(starts) else len(data)
+                mine = []
+                while first < len(heads) and heads[first] < end:
+                    if heads[first] >= start:
+                        mine.append(heads[first])
+                    first += 1
+                if mine:
+                    yield data, start + 1, min(end + 1, len(data)), base + start + 1, tuple(mine)
+            if not block:
+                return
+            # Keep the message the block cuts, with what was found in it.
+            keep = starts[-1]
+            data, base, at = data[keep:], base + keep, at - keep
+            starts = [0]
+            heads = [h - keep for h in heads[first:] if h >= keep]
+
+
+def _log_stats(data: bytes, start: int, end: int, heads: tuple[int, ...]) -> tuple[FileStat, ...]:
+    """The +/- lines of each file of a `git log -p` entry: one count per file and sign.
+
+    Git wrote the hunks, and its message lines are indented, so every line of a file's span
+    that starts with + or - is a changed line: no hunk header needs reading.
+    """
+    files: list[tuple[int, int, str]] = []
+    for head in heads:
+        line = data.rfind(b"\n", start - 1, head) + 1
+        found = _TARGET.match(data, line, end)
+        if found is None or found.end(2) <= head:
+            continue  # an added `++ x` line, not a file header
+        # A removed file's name is on its `---` line: the `+++` one is /dev/null.
+        name = found.group(1) if found.group(2).strip() == b"/dev/null" else found.group(2)
+        files.append((found.start(), found.end(), _strip(name)))
+    stats: dict[str, list[int]] = {}
+    for index, (_, body, path) in enumerate(files):
+        limit = files[index + 1][0] if index + 1 < len(files) else end
+        counts = stats.setdefault(path, [0, 0])
+        counts[0] += data.count(b"\n+", body, limit)
+        counts[1] += data.count(b"\n-", body, limit)
+    return tuple(FileStat(path, plus, minus) for path, (plus, minus) in stats.items())
+
+
+@dataclass(frozen=True, slots=True)
+class PatchStat:
+    """One patch's diffstat and where it came from."""
+
+    number: int
+    subject: str
+    quilt_name: str | None
+    source: str
+    files: tuple[FileStat, ...]
+
+
+def iter_stats(path: str | Path) -> Iterator[PatchStat]:
+    """The diffstat of each patch of a quilt directory, directory, mbox, git log or diff."""
+    root = Path(path)
+    if root.is_dir():
+        for raw in _quilt_patches(root):
+            yield PatchStat(raw.number, raw.subject, raw.quilt_name, raw.source, stat_raw(raw))
+        return
+    if not root.is_file():
+        raise MissingInputError("no such file or directory", root)
+    for number, (data, start, end, offset, heads) in enumerate(_messages(root), 1):
+        if data.startswith(b"commit ", start):
+            files = _log_stats(data, start, end, heads)
+        else:
+            try:
+                files = stat_span(data, start, end, str(root))
+            except PatchError as exc:
+                raise _in_file(exc, root, offset) from None
+        yield PatchStat(number, _subject(data, start, end), None, str(root), files)
+
+
+def _in_file(exc: PatchError, path: Path, offset: int) -> PatchError:
+    """`exc` with its line counted from the top of the file, not of its message."""
+    if not offset or exc.line is None:
+        return exc
+    # Counted only now: lines before the patch matter only for an error's location.
     with path.open("rb") as handle:
-        if path.stat().st_size == 0:
-            yield b""
-            return
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            yield data
+        before = handle.read(offset).count(b"\n")
+    return PatchError(exc.message, str(path), exc.line + before)
 
 
 def iter_raw(path: str | Path) -> Iterator[RawPatch]:
     """The patches of a quilt directory, a directory of patches, an mbox, a git log or a diff."""
     root = Path(path)
     if root.is_dir():
-        series = root / "series"
-        files: list[tuple[Path, str | None]]
-        if series.is_file():
-            files = [(root / name, name.removesuffix(".patch")) for name in _quilt_names(series)]
-        else:
-            found = sorted([*root.glob("*.patch"), *root.glob("*.diff")])
-            files = [(p, None) for p in found]
-        for number, (named, quilt) in enumerate(files, 1):
-            # A quilt series may name its patches with or without the .patch suffix.
-            file = named if named.is_file() else named.with_name(named.name + ".patch")
-            if not file.is_file():
-                raise MissingInputError("the series names a missing patch", file)
-            content = file.read_bytes()
-            yield RawPatch(number, _subject(content, 0, len(content)), quilt, str(file), content)
+        yield from _quilt_patches(root)
         return
     if not root.is_file():
         raise MissingInputError("no such file or directory", root)
-    with _mapped(root) as data:
-        starts = sorted(
-            at
-            for prefix in (b"From ", b"commit ")
-            for at in _line_starts(data, prefix, 0, len(data))
-            if _MESSAGE.match(data, at)
-        )
-        starts = [0, *(at for at in starts if at > 0)]
-        number = 0
-        for index, start in enumerate(starts):
-            end = starts[index + 1] if index + 1 < len(starts) else len(data)
-            if data.find(b"\n+++ ", start, end) < 0:
-                continue  # a cover letter or a commit without a diff
-            number += 1
-            yield RawPatch(
-                number, _subject(data, start, end), None, str(root), data[start:end], start
-            )
+    for number, (data, start, end, offset, _) in enumerate(_messages(root), 1):
+        subject = _subject(data, start, end)
+        yield RawPatch(number, subject, None, str(root), data[start:end], offset)
 
 
 def stat_raw(patch: RawPatch) -> tuple[FileStat, ...]:
@@ -228,9 +321,4 @@ def stat_raw(patch: RawPatch) -> tuple[FileStat, ...]:
     try:
         return stat_span(patch.data, 0, len(patch.data), patch.source)
     except PatchError as exc:
-        if not patch.offset or exc.line is None:
-            raise
-        # Counted only now: lines before the patch matter only for an error's location.
-        with Path(patch.source).open("rb") as handle:
-            before = handle.read(patch.offset).count(b"\n")
-        raise PatchError(exc.message, patch.source, exc.line + before) from None
+        raise _in_file(exc, Path(patch.source), patch.offset) from None
