@@ -71,7 +71,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise InputError("--git REPO and --range A..B go together", args.git or args.range)
     path = _existing(args.git or args.path or str(PATCHES))
     from toolkit.classify.audit import audit_path, default_manifest, stat_path, worst
-    from toolkit.classify.checks import Lifecycle
     from toolkit.classify.progress import progress_bar
     from toolkit.classify.records import Severity
     from toolkit.classify.render import render
@@ -80,17 +79,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if manifest is None and not args.git:
         manifest = default_manifest(path)
     with progress_bar(f"auditing {path}") as progress:
-        lifecycles: tuple[Lifecycle, ...] = ()
         if args.stat:
-            audit = stat_path(path, manifest, progress, git_range=args.range)
+            result = stat_path(path, manifest, progress, git_range=args.range)
         else:
             keep = args.verbose or args.format == "json"
             result = audit_path(
                 path, args.rules, manifest, progress, keep_hunks=keep, git_range=args.range
             )
-            audit, lifecycles = result.audit, result.lifecycles
-    print(render(audit, args.format, args.verbose, lifecycles), end="")
-    found = worst(audit)
+    print(render(result.audit, args.format, args.verbose, result.lifecycles), end="")
+    found = worst(result.audit)
     if args.fail_on == "never" or found is None:
         return EXIT_OK
     return EXIT_FINDINGS if found.rank >= Severity(args.fail_on).rank else EXIT_OK
