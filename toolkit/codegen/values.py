@@ -68,8 +68,11 @@ def decode_lines(name: str, kind: str, values: tuple[str, ...]) -> str:
         pte = parse_number(text, "pte")
         if pte >> arch.pte_bits:
             raise InputError(f"pte {text}: wider than the {arch.pte_bits}-bit PTE of {name}")
-        if not arch.pte_file(pte):
-            raise InputError(f"pte {text}: not a file PTE of {name} (pte_file() is false)")
+        # the layout's own pte_file(): a hand port may move the file bit (s390's 2005 port)
+        if not layout.pte_file(pte):
+            raise InputError(
+                f"pte {text}: not a file PTE of {name} ({kind} layout: pte_file() is false)"
+            )
         pgoff = layout.pte_to_pgoff(pte)
         prot = describe_prot(arch, layout, layout.pte_to_pgprot(pte))
         lines.append(f"{_hex(arch, pte)} pgoff {pgoff:#x} ({pgoff}) {prot}")
