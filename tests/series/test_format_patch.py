@@ -103,3 +103,19 @@ def test_coloured_git_log_names_the_cause(tmp_path: Path) -> None:
         read_series(path)
     assert str(info.value).startswith(f"{path}:1: no diff found in the patch (it holds ")
     assert "--no-color" in info.value.message
+
+
+def test_git_quoted_paths_are_unquoted() -> None:
+    """Paths git writes C-quoted (non-ASCII, a `"`) or with a space and tab read as file names."""
+    path = DATA / "quoted-names.mbox"
+    series = read_series(path)
+    first, second = ([(f.path, f.old_path, f.kind) for f in p.files] for p in series.patches)
+    assert first == [
+        ("mm/caf\u00e9.c", None, ChangeKind.ADDED),
+        ("mm/my toy.c", None, ChangeKind.ADDED),
+    ]
+    assert second == [
+        ('mm/"q".c', "mm/caf\u00e9.c", ChangeKind.RENAMED),
+        ("mm/my toy.c", None, ChangeKind.MODIFIED),
+    ]
+    assert render(series) == path.read_bytes()

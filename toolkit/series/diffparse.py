@@ -41,6 +41,9 @@ _RENAME = re.compile(r"^(rename|copy) (from|to) (.+)$")
 _MODE = re.compile(r"^(old mode|new mode|new file mode|deleted file mode) (\d+)$")
 # --    (the signature separator after a mailed diff; some mailers drop its trailing space)
 _SIGNATURE = ("-- ", "--")
+# "b/caf\303\251.c"   (git's C-style quoting of a path with a quote, backslash or non-ASCII byte)
+_C_QUOTED = re.compile(r"\\([0-7]{3}|.)|[^\\]+", re.DOTALL)
+_C_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 # Lines that give a hunkless git diff its meaning (renames, mode changes, empty files).
 _GIT_EXTENDED = re.compile(
     r"^(rename|copy) (from|to) |^(old|new) mode |^(new|deleted) file mode "
@@ -364,9 +367,9 @@ def _paths(
     old = None if source == "/dev/null" else _strip(source, strip, where, at)
     new = None if target == "/dev/null" else _strip(target, strip, where, at)
     if "from" in renames:
-        old = _check(renames["from"], where, at)
+        old = _check(_unquote(renames["from"]), where, at)
     if "to" in renames:
-        new = _check(renames["to"], where, at)
+        new = _check(_unquote(renames["to"]), where, at)
     # quilt's `diff -puN` names the old file `path~patchname`
     if old is not None and new is not None and old != new:
         suffix = old[len(new) :]
@@ -377,13 +380,29 @@ def _paths(
 
 def _strip(name: str, strip: int, where: _Where, at: int) -> str:
     """`name` without its first `strip` components, refused if it escapes the tree."""
-    name = name.strip('"')
+    name = _unquote(name)
     if name.startswith("/"):
         raise where.unsafe(f"absolute path {name!r} in the diff", at)
     parts = name.split("/")
     if len(parts) <= strip:
         raise where.error(f"path {name!r} has no component left after -p{strip}", at)
     return _check("/".join(parts[strip:]), where, at, shown=name)
+
+
+def _unquote(name: str) -> str:
+    """`name` with git's C-style quoting undone; octal escapes are the bytes of UTF-8 text."""
+    if len(name) < 2 or name[0] != '"' or name[-1] != '"':
+        return name
+    raw = bytearray()
+    for match in _C_QUOTED.finditer(name[1:-1]):
+        escape = match.group(1)
+        if escape is None:
+            raw += match.group(0).encode()
+        elif escape.isdigit():
+            raw.append(int(escape, 8) & 0xFF)
+        else:
+            raw += _C_ESCAPES.get(escape, escape).encode()
+    return raw.decode(errors="replace")
 
 
 def _check(path: str, where: _Where, at: int, shown: str | None = None) -> str:
