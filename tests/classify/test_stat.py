@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.classify.stat import iter_raw, stat_raw, stat_span
+from toolkit.classify.stat import iter_raw, iter_stats, stat_raw, stat_span
 from toolkit.errors import MissingInputError, PatchError
 from toolkit.series import read_series
 
@@ -145,3 +146,89 @@ def test_removed_and_added_files(tmp_path: Path) -> None:
         ("mm/old.c", 0, 2),
         ("mm/new.c", 1, 0),
     ]
+
+
+def _numstat(path: Path) -> list[tuple[str, int, int]]:
+    rows = [line.split("\t") for line in path.read_text().splitlines() if line]
+    return [(name, int(plus), int(minus)) for plus, minus, name in rows]
+
+
+def _all_stats(path: Path, block: int = 512 << 10) -> list[tuple[str, str, int, int]]:
+    return [
+        (s.subject, f.path, f.insertions, f.deletions)
+        for s in iter_stats(path, block)
+        for f in s.files
+    ]
+
+
+def test_real_git_log_agrees_with_git_numstat() -> None:
+    """On real `git log -p` output every file's counts are those of `git log --numstat`."""
+    got = [row[1:] for row in _all_stats(DATA / "real-log.txt")]
+    assert got == _numstat(DATA / "real-log.numstat")
+
+
+@pytest.mark.parametrize("block", [7, 64, 1000, 4096])
+def test_block_size_changes_nothing(block: int) -> None:
+    """However the blocks cut lines, headers and messages, the counts and subjects stay."""
+    log = DATA / "real-log.txt"
+    assert _all_stats(log, block) == _all_stats(log)
+
+
+def test_stats_agree_with_raw_patches(tmp_path: Path) -> None:
+    """The streaming scan gives what the per-message scan gives, for mails, logs and quilt."""
+    mbox = tmp_path / "series.mbox"
+    mbox.write_text(
+        "".join(
+            f"From 0123 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] {name}\n\n"
+            + (DATA / "good" / f"{name}.patch").read_text()
+            + "-- \n2.1\n\n"
+            for name in ("add-flag", "use-flag")
+        )
+    )
+    for path in (mbox, DATA / "real-log.txt", DATA / "good", DATA / "inconsistent"):
+        raw = [(r.subject, stat_raw(r)) for r in iter_raw(path)]
+        for block in (64, 512 << 10):
+            assert [(s.subject, s.files) for s in iter_stats(path, block)] == raw
+
+
+def test_stream_reports_bad_counts_at_the_file_line(tmp_path: Path) -> None:
+    """A bad hunk in a mail is found by the streaming scan too, at its line of the file."""
+    good = "--- a/x.c\n+++ b/x.c\n@@ -1,1 +1,2 @@\n a\n+b\n"
+    bad = "--- a/y.c\n+++ b/y.c\n@@ -1,1 +1,5 @@\n a\n+b\n"
+    mbox = tmp_path / "bad.mbox"
+    mbox.write_text(
+        f"From x Mon Sep 17 00:00:00 2001\nSubject: one\n\n{good}"
+        f"From x Mon Sep 17 00:00:00 2001\nSubject: two\n\n{bad}"
+    )
+    with pytest.raises(PatchError) as caught:
+        list(iter_stats(mbox, 16))
+    assert (caught.value.path, caught.value.line) == (str(mbox), 14)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    commits=st.lists(
+        st.lists(st.lists(_LINE, min_size=1, max_size=6), min_size=1, max_size=3),
+        min_size=1,
+        max_size=4,
+    ),
+    block=st.integers(min_value=1, max_value=200),
+)
+def test_git_log_counts_any_lines(commits: list[list[list[tuple[str, str]]]], block: int) -> None:
+    """In a git log each file's counts are its lines' kinds, whatever the block size."""
+    out, want = [], []
+    for number, files in enumerate(commits):
+        out += [f"commit {number:040x}", "Author: t <t@example.org>", "", f"    title {number}", ""]
+        for index, lines in enumerate(files):
+            name = f"d{number}/f{index}.c"
+            out += [f"diff --git a/{name} b/{name}", f"--- a/{name}", f"+++ b/{name}"]
+            old = sum(kind != "+" for kind, _ in lines)
+            new = sum(kind != "-" for kind, _ in lines)
+            out.append(f"@@ -1,{old} +1,{new} @@")
+            out += [kind + text for kind, text in lines]
+            kinds = [kind for kind, _ in lines]
+            want.append((f"title {number}", name, kinds.count("+"), kinds.count("-")))
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "log.txt"
+        log.write_text("\n".join(out) + "\n")
+        assert _all_stats(log, block) == want

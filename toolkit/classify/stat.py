@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.classify.records import FileStat
@@ -30,7 +30,7 @@ _HEADS = re.compile(
     rb"\n(?:(\+\+\+ )|commit [0-9a-f]{40}(?=[\n ])|From \S+ [^\n]*\d{4}[^\n]*(?=\n))"
 )
 # Bytes read at a time from a single input file.
-_BLOCK = 8 << 20
+_BLOCK = 512 << 10
 # The first indented line of a `git log` message.
 _LOG_TITLE = re.compile(rb"^\n {4}([^\n]+)", re.MULTILINE)
 
@@ -238,30 +238,6 @@ def _messages(path: Path) -> Iterator[tuple[bytes, int, int, int, tuple[int, ...
             heads = [h - keep for h in heads[first:] if h >= keep]
 
 
-def _log_stats(data: bytes, start: int, end: int, heads: tuple[int, ...]) -> tuple[FileStat, ...]:
-    """The +/- lines of each file of a `git log -p` entry: one count per file and sign.
-
-    Git wrote the hunks, and its message lines are indented, so every line of a file's span
-    that starts with + or - is a changed line: no hunk header needs reading.
-    """
-    files: list[tuple[int, int, str]] = []
-    for head in heads:
-        line = data.rfind(b"\n", start - 1, head) + 1
-        found = _TARGET.match(data, line, end)
-        if found is None or found.end(2) <= head:
-            continue  # an added `++ x` line, not a file header
-        # A removed file's name is on its `---` line: the `+++` one is /dev/null.
-        name = found.group(1) if found.group(2).strip() == b"/dev/null" else found.group(2)
-        files.append((found.start(), found.end(), _strip(name)))
-    stats: dict[str, list[int]] = {}
-    for index, (_, body, path) in enumerate(files):
-        limit = files[index + 1][0] if index + 1 < len(files) else end
-        counts = stats.setdefault(path, [0, 0])
-        counts[0] += data.count(b"\n+", body, limit)
-        counts[1] += data.count(b"\n-", body, limit)
-    return tuple(FileStat(path, plus, minus) for path, (plus, minus) in stats.items())
-
-
 @dataclass(frozen=True, slots=True)
 class PatchStat:
     """One patch's diffstat and where it came from."""
@@ -273,7 +249,7 @@ class PatchStat:
     files: tuple[FileStat, ...]
 
 
-def iter_stats(path: str | Path) -> Iterator[PatchStat]:
+def iter_stats(path: str | Path, block: int = _BLOCK) -> Iterator[PatchStat]:
     """The diffstat of each patch of a quilt directory, directory, mbox, git log or diff."""
     root = Path(path)
     if root.is_dir():
@@ -282,15 +258,111 @@ def iter_stats(path: str | Path) -> Iterator[PatchStat]:
         return
     if not root.is_file():
         raise MissingInputError("no such file or directory", root)
-    for number, (data, start, end, offset, heads) in enumerate(_messages(root), 1):
-        if data.startswith(b"commit ", start):
-            files = _log_stats(data, start, end, heads)
-        else:
-            try:
-                files = stat_span(data, start, end, str(root))
-            except PatchError as exc:
-                raise _in_file(exc, root, offset) from None
-        yield PatchStat(number, _subject(data, start, end), None, str(root), files)
+    yield from _scan(root, block)
+
+
+@dataclass(slots=True)
+class _Open:
+    """The message being read by `_scan`; offsets point into the current block."""
+
+    start: int  # the newline before its first line
+    offset: int  # where its first line is in the file
+    log: bool  # a `git log` entry: its files are counted as they stream past
+    headed: bool = False  # a `+++ ` line was seen
+    subject: str | None = None
+    files: dict[str, list[int]] = field(default_factory=dict)
+    path: str = ""
+    body: int = -1  # where the current file's lines not yet counted start
+    heads: list[int] = field(default_factory=list)  # newlines before `+++ ` lines, mails only
+
+    def count(self, data: bytes, end: int) -> None:
+        """Add the current file's lines up to `end`; a log's changed lines start with + or -."""
+        if self.body >= 0 and end > self.body:
+            counts = self.files[self.path]
+            counts[0] += data.count(b"\n+", self.body, end)
+            counts[1] += data.count(b"\n-", self.body, end)
+            self.body = end
+
+    def head(self, data: bytes, at: int) -> None:
+        """A `+++ ` line after the newline at `at`: in a log, the next file starts there."""
+        self.headed = True
+        if not self.log:
+            self.heads.append(at)
+            return
+        found = _TARGET.match(data, data.rfind(b"\n", 0, at) + 1)
+        if found is None or found.end(2) <= at:
+            return  # an added `++ x` line, not a file header
+        if self.subject is None:
+            self.subject = _subject(data, self.start + 1, found.start())
+        self.count(data, found.start())
+        # A removed file's name is on its `---` line: the `+++` one is /dev/null.
+        name = found.group(1) if found.group(2).strip() == b"/dev/null" else found.group(2)
+        self.path = _strip(name)
+        self.files.setdefault(self.path, [0, 0])
+        self.body = found.end()
+
+    def shift(self, keep: int) -> None:
+        """The block now starts at what was `keep`."""
+        self.start -= keep
+        self.body = self.body - keep if self.body >= 0 else -1
+        self.heads = [at - keep for at in self.heads]
+
+
+def _close(message: _Open, data: bytes, end: int, source: str) -> tuple[str, tuple[FileStat, ...]]:
+    """A message's subject and diffstat, once its last line (before `end`) is read."""
+    if message.log:
+        message.count(data, end)
+        files = tuple(FileStat(path, plus, minus) for path, (plus, minus) in message.files.items())
+        return message.subject or _subject(data, message.start + 1, end), files
+    try:
+        files = stat_span(data, message.start + 1, end, source)
+    except PatchError as exc:
+        raise _in_file(exc, Path(source), message.offset) from None
+    return _subject(data, message.start + 1, end), files
+
+
+def _scan(root: Path, size: int) -> Iterator[PatchStat]:
+    """The patches of one file read `size` bytes at a time, with one regex pass over each.
+
+    A log entry's files are counted as the blocks pass, so memory holds about two blocks
+    however long the log; a mail or a plain diff is kept whole and its hunks checked.
+    """
+    source, number = str(root), 0
+    with root.open("rb", buffering=0) as handle:
+        # Positions are those of the newline before a line; one in front serves the first.
+        data, base, at = b"\n", -1, 0
+        message: _Open | None = None
+        while True:
+            block = handle.read(size)
+            data = data + block if block else data
+            if message is None:
+                message = _Open(0, 0, data.startswith(b"commit ", 1))
+            # Only whole lines are scanned; a cut one waits for the next block.
+            stop = data.rfind(b"\n") + 1 if block else len(data)
+            for found in _HEADS.finditer(data, at, stop):
+                where = found.start()
+                if found.group(1) is not None:
+                    message.head(data, where)
+                elif where:
+                    if message.headed:
+                        number += 1
+                        subject, files = _close(message, data, where + 1, source)
+                        yield PatchStat(number, subject, None, source, files)
+                    log = data.startswith(b"commit ", where + 1)
+                    message = _Open(where, base + where + 1, log)
+            at = max(stop - 1, at)
+            if not block:
+                if message.headed:
+                    subject, files = _close(message, data, len(data), source)
+                    yield PatchStat(number + 1, subject, None, source, files)
+                return
+            keep = message.start
+            if message.log and message.subject is not None:
+                # Counted and dropped up to the last whole line, which may be a `---` header.
+                keep = max(data.rfind(b"\n", 0, at), message.start)
+                message.count(data, keep)
+            data, base, at = data[keep:], base + keep, at - keep
+            message.shift(keep)
 
 
 def _in_file(exc: PatchError, path: Path, offset: int) -> PatchError:
