@@ -220,3 +220,31 @@ def test_prose_lines_that_look_like_headers(tmp_path: Path) -> None:
     assert [f.path for f in patch.files] == ["mm/toy.c"]
     assert patch.description == "diff of the two layouts below.\nIndex: of pages, as before."
     assert patch.files[0].header == ("--- a/mm/toy.c", "+++ b/mm/toy.c")
+
+
+def test_gnu_diff_between_trees_with_new_files() -> None:
+    """`diff -ruN a b`: a leading binary line, and new/removed files as empty old/new sides."""
+    path = DATA / "gnu-ruN.diff"
+    series = read_series(path)
+    got = [(f.path, f.kind, f.insertions, f.deletions) for f in series.patches[0].files]
+    assert got == [
+        ("mm/blob.bin", ChangeKind.BINARY, 0, 0),
+        ("mm/fresh.c", ChangeKind.ADDED, 1, 0),
+        ("mm/gone.c", ChangeKind.REMOVED, 0, 1),
+        ("mm/only-old.txt", ChangeKind.REMOVED, 0, 1),
+        ("mm/toy.c", ChangeKind.MODIFIED, 1, 1),
+    ]
+    assert render(series) == path.read_bytes()
+
+
+def test_gnu_diff_between_trees_with_only_in_lines() -> None:
+    """`diff -ru a b`: `Only in` lines between diffs are kept as text, not taken for files."""
+    path = DATA / "gnu-ru.diff"
+    series = read_series(path)
+    files = series.patches[0].files
+    assert [(f.path, f.kind) for f in files] == [
+        ("mm/blob.bin", ChangeKind.BINARY),
+        ("mm/toy.c", ChangeKind.MODIFIED),
+    ]
+    assert "Only in a/mm: gone.c" in files[1].header
+    assert render(series) == path.read_bytes()

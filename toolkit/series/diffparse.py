@@ -114,7 +114,8 @@ def parse_diff(
 def _starts_file(lines: Sequence[str], i: int, cur: _Segment | None) -> str | None:
     """The kind of file header line `lines[i]` is, if it starts a new file's diff."""
     line = lines[i]
-    fresh = cur is None or bool(cur.hunks) or cur.pair is not None
+    # GNU diff -r writes a binary file's diff as the one `Binary files ... differ` line
+    fresh = cur is None or bool(cur.hunks) or cur.pair is not None or cur.starter == "binary"
     if cur is None and (_PLAIN_DIFF.match(line) or _INDEX.match(line)):
         # In a description, a line may start with "diff" or "Index:" without being a header.
         near = lines[i + 1 : i + 5]
@@ -151,6 +152,9 @@ def _scan(lines: Sequence[str], where: _Where) -> list[_Segment]:
                 cur.pair = i
                 i += 1
             cur.binary = kind == "binary"
+            if cur.binary:
+                # the `Binary files ... differ` line is the whole diff of its file
+                cur.end = i + 1
             i += 1
             continue
         if cur is None:
@@ -291,6 +295,11 @@ def _convert(
         kind = ChangeKind.RENAMED
     elif not hunks and ("old mode" in modes or "new mode" in modes):
         kind = ChangeKind.MODE
+    elif not extended and hunks and all(h.source_start == h.source_length == 0 for h in hunks):
+        # diff -N (and -ruN between trees) writes a new file as an empty old one, not /dev/null
+        kind = ChangeKind.ADDED
+    elif not extended and hunks and all(h.target_start == h.target_length == 0 for h in hunks):
+        kind = ChangeKind.REMOVED
     else:
         kind = ChangeKind.MODIFIED
     path = new_path or old_path
