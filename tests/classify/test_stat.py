@@ -232,3 +232,18 @@ def test_git_log_counts_any_lines(commits: list[list[list[tuple[str, str]]]], bl
         log = Path(folder) / "log.txt"
         log.write_text("\n".join(out) + "\n")
         assert _all_stats(log, block) == want
+
+
+def test_cut_git_log_is_a_patch_error(tmp_path: Path) -> None:
+    """A log entry whose hunk promises more lines than follow is reported at the entry's line."""
+    entry = "commit {}\nAuthor: t <t@example.org>\n\n    title\n\n--- a/x.c\n+++ b/x.c\n"
+    log = tmp_path / "log.txt"
+    log.write_text(
+        entry.format("a" * 40)
+        + "@@ -1,1 +1,2 @@\n a\n+b\n"
+        + entry.format("b" * 40)
+        + "@@ -1,1 +1,5 @@\n a\n+b\n"
+    )
+    with pytest.raises(PatchError, match=r"x\.c: hunk counts") as caught:
+        list(iter_stats(log))
+    assert (caught.value.path, caught.value.line) == (str(log), 11)

@@ -24,11 +24,14 @@ _TARGET = re.compile(rb"^--- ([^\t\n]*)[^\n]*\n\+\+\+ ([^\t\n]+)", re.MULTILINE)
 _SUBJECT = re.compile(rb"^Subject: ?([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
 # `[PATCH 02/18] ` and `Re: ` in front of a subject's text.
 _BRACKETS = re.compile(r"^(?:re:\s*)?(?:\[[^\]]*\]\s*)*", re.IGNORECASE)
-# Each line the block scan looks for, after its newline: a message's first line, or a `+++ `.
-#   From 1234abcd... Mon Sep 17 00:00:00 2001   /   commit 1234abcd...   /   +++ b/mm/fremap.c
+# Each line the block scan looks for, after its newline: a `+++ ` line, a hunk header, or a
+# message's first line.
+#   +++ b/mm/fremap.c   /   @@ -52,9 +52,13 @@   /   commit 1234abcd...   /   From 1234abcd...
 _HEADS = re.compile(
-    rb"\n(?:(\+\+\+ )|commit [0-9a-f]{40}(?=[\n ])|From \S+ [^\n]*\d{4}[^\n]*(?=\n))"
+    rb"\n(?:(?P<file>\+\+\+ )|(?P<hunk>@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@)"
+    rb"|commit [0-9a-f]{40}(?=[\n ])|From \S+ [^\n]*\d{4}[^\n]*(?=\n))"
 )
+_FILE, _HUNK_HEAD = _HEADS.groupindex["file"], _HEADS.groupindex["hunk"]
 # Bytes read at a time from a single input file.
 _BLOCK = 512 << 10
 # The first indented line of a `git log` message.
@@ -212,9 +215,9 @@ def _messages(path: Path) -> Iterator[tuple[bytes, int, int, int, tuple[int, ...
             # Only whole lines are scanned; the rest waits for the next block.
             stop = data.rfind(b"\n") + 1 if block else len(data)
             for found in _HEADS.finditer(data, at, stop):
-                if found.group(1) is not None:
+                if found.group(_FILE) is not None:
                     heads.append(found.start())
-                elif found.start():
+                elif found.group(_HUNK_HEAD) is None and found.start():
                     starts.append(found.start())
             at = max(stop - 1, at)
             whole = len(starts) if not block else len(starts) - 1
@@ -270,18 +273,24 @@ class _Open:
     log: bool  # a `git log` entry: its files are counted as they stream past
     headed: bool = False  # a `+++ ` line was seen
     subject: str | None = None
-    files: dict[str, list[int]] = field(default_factory=dict)
+    files: dict[str, list[int]] = field(default_factory=dict)  # path: +, old and new lines
     path: str = ""
     body: int = -1  # where the current file's lines not yet counted start
     heads: list[int] = field(default_factory=list)  # newlines before `+++ ` lines, mails only
 
     def count(self, data: bytes, end: int) -> None:
-        """Add the current file's lines up to `end`; a log's changed lines start with + or -."""
+        """Add the current file's added lines up to `end`: in a log, the lines starting with +."""
         if self.body >= 0 and end > self.body:
-            counts = self.files[self.path]
-            counts[0] += data.count(b"\n+", self.body, end)
-            counts[1] += data.count(b"\n-", self.body, end)
+            self.files[self.path][0] += data.count(b"\n+", self.body, end)
             self.body = end
+
+    def hunk(self, found: re.Match[bytes]) -> None:
+        """Add a hunk header's old and new line counts to the current file's."""
+        if self.log and self.body >= 0:
+            counts = self.files[self.path]
+            old, new = found.group(3, 4)
+            counts[1] += 1 if old is None else int(old)
+            counts[2] += 1 if new is None else int(new)
 
     def head(self, data: bytes, at: int) -> None:
         """A `+++ ` line after the newline at `at`: in a log, the next file starts there."""
@@ -298,7 +307,7 @@ class _Open:
         # A removed file's name is on its `---` line: the `+++` one is /dev/null.
         name = found.group(1) if found.group(2).strip() == b"/dev/null" else found.group(2)
         self.path = _strip(name)
-        self.files.setdefault(self.path, [0, 0])
+        self.files.setdefault(self.path, [0, 0, 0])
         self.body = found.end()
 
     def shift(self, keep: int) -> None:
@@ -312,8 +321,16 @@ def _close(message: _Open, data: bytes, end: int, source: str) -> tuple[str, tup
     """A message's subject and diffstat, once its last line (before `end`) is read."""
     if message.log:
         message.count(data, end)
-        files = tuple(FileStat(path, plus, minus) for path, (plus, minus) in message.files.items())
-        return message.subject or _subject(data, message.start + 1, end), files
+        stats = []
+        for path, (plus, old, new) in message.files.items():
+            # Every hunk line is context, added or removed: so old - removed = new - added.
+            minus = old - new + plus
+            if plus > new or not 0 <= minus <= old:
+                # Reported at the entry's first line: the file's own lines are gone by now.
+                exc = PatchError(f"{path}: hunk counts do not match its lines", source, 1)
+                raise _in_file(exc, Path(source), message.offset)
+            stats.append(FileStat(path, plus, minus))
+        return message.subject or _subject(data, message.start + 1, end), tuple(stats)
     try:
         files = stat_span(data, message.start + 1, end, source)
     except PatchError as exc:
@@ -341,8 +358,10 @@ def _scan(root: Path, size: int) -> Iterator[PatchStat]:
             stop = data.rfind(b"\n") + 1 if block else len(data)
             for found in _HEADS.finditer(data, at, stop):
                 where = found.start()
-                if found.group(1) is not None:
+                if found.group(_FILE) is not None:
                     message.head(data, where)
+                elif found.group(_HUNK_HEAD) is not None:
+                    message.hunk(found)
                 elif where:
                     if message.headed:
                         number += 1
