@@ -9,7 +9,7 @@ import pytest
 from toolkit.errors import MissingInputError, SeriesError, UnsafePathError
 from toolkit.series import ChangeKind, SourceKind, read_series, render, render_patch
 
-from .conftest import QUILT
+from .conftest import DATA, QUILT
 
 NAMES = ["toy-add-flag", "toy-check-args", "toy-new-file"]
 
@@ -199,3 +199,16 @@ def test_series_naming_a_symlink_loop(tmp_path: Path) -> None:
         read_series(quilt)
     assert str(info.value).startswith(f"{quilt / 'series'}:1: series names 'a.patch', ")
     assert "loop" in info.value.message
+
+
+def test_debian_series_with_dep3_and_git_headers() -> None:
+    """A debian/patches series: a DEP-3 header ended by `---`, and a git format-patch file."""
+    path = DATA / "dep3-quilt"
+    series = read_series(path)
+    got = [(p.quilt_name, p.subject.text, p.author, p.files[0].path) for p in series.patches]
+    assert got == [
+        ("fix-toy", "Accept zero in the toy check", "Ann Example <a@example.invalid>", "mm/toy.c"),
+        ("from-git", "toy: say one", "Bo Sample <b@example.invalid>", "scripts/toy.sh"),
+    ]
+    joined = b"".join((path / f"{name}.patch").read_bytes() for name in ("fix-toy", "from-git"))
+    assert render(series) == joined

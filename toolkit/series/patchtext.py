@@ -19,7 +19,9 @@ from toolkit.series.subject import parse_subject
 # Subject: [patch 05/18] remap_file_pages protection support: enhance syscall interface
 _HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:([ \t]|$)")
 # the headers that make a block of `Name: value` lines a mail header rather than prose
-_MAIL_HEADERS = frozenset({"subject", "from", "date", "message-id", "author", "to", "cc"})
+_MAIL_HEADERS = frozenset(
+    {"subject", "from", "date", "message-id", "author", "to", "cc", "description"}
+)
 #  mm/fremap.c |   24 +++++++++++++++---------
 _DIFFSTAT_ROW = re.compile(r"^ \S.* +\| +(\d+ ?[-+]*|Bin .*)$")
 #  1 file changed, 15 insertions(+), 9 deletions(-)
@@ -113,7 +115,8 @@ def read_patch(
     description = top[lead:]
     if mbox_quoted:
         description = [_QUOTED.sub(r"\1", d) for d in description]
-    subject_raw = get("subject") or desc_subject
+    # DEP-3 calls the subject Description: its first line, the rest being the long text
+    subject_raw = get("subject") or get("description", first_line=True) or desc_subject
     if not subject_raw and git_log:
         subject_raw, description = _first_paragraph(description)
     if not subject_raw:
@@ -150,7 +153,8 @@ def _split_headers(pre: Sequence[str]) -> tuple[Message | None, list[str]]:
         return None, list(pre)
     end = 0
     names: set[str] = set()
-    while end < len(pre) and pre[end] != "":
+    # A DEP-3 header (Debian's debian/patches) may end at a `---` line instead of a blank one.
+    while end < len(pre) and pre[end] not in ("", "---"):
         line = pre[end]
         if _HEADER.match(line):
             names.add(line.split(":", 1)[0].lower())
@@ -161,7 +165,7 @@ def _split_headers(pre: Sequence[str]) -> tuple[Message | None, list[str]]:
         return None, list(pre)
     block = "".join(f"{h}\n" for h in pre[:end])
     headers = HeaderParser(policy=compat32).parsestr(block + "\n")
-    return headers, list(pre[end + 1 :])
+    return headers, list(pre[end + 1 :] if end < len(pre) and pre[end] == "" else pre[end:])
 
 
 class _Get:
@@ -170,14 +174,14 @@ class _Get:
     def __init__(self, headers: Message | None) -> None:
         self.headers = headers
 
-    def __call__(self, name: str) -> str:
-        """The value of header `name`."""
+    def __call__(self, name: str, *, first_line: bool = False) -> str:
+        """The value of header `name`, or only its first (unfolded) line."""
         if self.headers is None:
             return ""
         value = self.headers.get(name)
         if value is None:
             return ""
-        raw = str(value)
+        raw = str(value).split("\n", 1)[0] if first_line else str(value)
         try:
             text = str(make_header(decode_header(raw)))
         except (HeaderParseError, UnicodeError, LookupError, ValueError):
