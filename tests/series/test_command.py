@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -136,13 +137,16 @@ def _broken(tmp_path: Path, kind: str) -> tuple[Path, str]:
         path.mkdir()
         (path / "README").write_text("no patches here\n")
         return path, f"{path / 'series'}: quilt directory without a series file"
+    if kind == "fifo":
+        os.mkfifo(path)
+        return path, f"{path}: not a regular file or directory"
     path.symlink_to(path)
     return path, f"{path}: no such file or directory"
 
 
-@pytest.mark.parametrize("kind", ["empty", "garbage", "cut-mail", "no-series", "loop"])
+@pytest.mark.parametrize("kind", ["empty", "garbage", "cut-mail", "no-series", "fifo", "loop"])
 def test_broken_inputs_give_one_line(tmp_path: Path, capsys: Capture, kind: str) -> None:
-    """Empty, binary, cut, series-less and self-linked inputs: one error line, exit 2."""
+    """Empty, binary, cut, series-less, FIFO and self-linked inputs: one error line, exit 2."""
     path, start = _broken(tmp_path, kind)
     assert main(["series", str(path)]) == 2
     captured = capsys.readouterr()

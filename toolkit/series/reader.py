@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from toolkit.errors import MissingInputError, PatchError, SeriesError
+from toolkit.errors import InputError, MissingInputError, PatchError, SeriesError
 from toolkit.series import mbox, quilt
 from toolkit.series.patchtext import decode, read_patch
 from toolkit.series.records import Patch, Series, SourceKind
@@ -95,6 +95,9 @@ def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Pat
         # git format-patch -o writes the cover letter as a file of its own: 0000-cover-letter.patch
         return SourceKind.DIRECTORY, (_from_file(f, None, 1, cover_ok=True) for f in files)
     if not where.is_file():
+        if where.exists():
+            # a device or FIFO would be read forever or give nothing a patch could be
+            raise InputError("not a regular file or directory", where)
         raise MissingInputError("no such file or directory", where)
     with where.open("rb") as stream:
         head = stream.read(_HEAD_BYTES)
