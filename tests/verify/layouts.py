@@ -51,3 +51,12 @@ def unshifted_add(arch: Arch) -> FileLayout:
 def prot_on_offset(arch: Arch) -> FileLayout:
     """The kept RW bit stored at PTE bit 9, where offset bit 1 also goes."""
     return i386_layout(arch=arch, prot=(ProtMove("RW", 1, 9),))
+
+
+def dropped_nx(arch: Arch) -> FileLayout:
+    """x86_64's solver layout with its NX move left out: self-consistent, but NX is lost."""
+    from dataclasses import replace
+
+    solved = arch.layout("solver")
+    prot = tuple(p for p in solved.prot if p.name != "NX")
+    return replace(solved, prot=prot, prot_mask=sum(1 << p.src for p in prot))

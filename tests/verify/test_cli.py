@@ -64,6 +64,16 @@ def test_solver_only_all_arches_exit_zero(capsys: pytest.CaptureFixture[str]) ->
     assert "generated encodings failing: 0 of" in out
 
 
+def test_2005_port_losing_nx_is_a_finding(capsys: pytest.CaptureFixture[str]) -> None:
+    """--layout 2005 on x86_64: keeps fails with NX lost, a finding (exit 0, 1 with --strict)."""
+    assert main(["verify", "x86_64", "--layout", "2005", "--no-c"]) == 0
+    out = capsys.readouterr().out
+    (line,) = [x for x in out.splitlines() if x.startswith("  x86_64 2005 keeps: ")]
+    assert "(NX)" in line and line.endswith("lost NX")
+    assert main(["verify", "x86_64", "--layout", "2005", "--no-c", "--strict"]) == 1
+    assert main(["verify", "x86_64", "--layout", "solver", "--no-c", "--strict"]) == 0
+
+
 def test_unknown_arch_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     """An arch archs/ lacks: exit 2 and one error line naming it."""
     assert main(["verify", "no-such-arch"]) == 2

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.verify.layouts import dropped_bit, i386_layout, prot_on_offset, unshifted_add
+from tests.verify.layouts import (
+    dropped_bit,
+    dropped_nx,
+    i386_layout,
+    prot_on_offset,
+    unshifted_add,
+)
 from toolkit.arch import Arch, FileLayout, arch_names, load_arch
 from toolkit.verify.records import Check, Outcome, Result
 from toolkit.verify.smt import encode_value, prove
 
-LAYOUT_CHECKS = (Check.PGOFF, Check.PGPROT, Check.FILE, Check.PRESENT)
+LAYOUT_CHECKS = (Check.PGOFF, Check.PGPROT, Check.KEEPS, Check.FILE, Check.PRESENT)
 
 
 def by_check(results: tuple[Result, ...]) -> dict[Check, Result]:
@@ -30,21 +36,23 @@ def encodes(arch: Arch, layout: FileLayout, result: Result) -> int:
 
 @pytest.mark.parametrize("name", [n for n in arch_names() if not load_arch(n).unsolved])
 def test_every_solver_layout_is_proven(name: str) -> None:
-    """pgoff, pgprot, file and present are proven for each arch's solver layout."""
+    """pgoff, pgprot, keeps, file and present are proven for each arch's solver layout."""
     arch = load_arch(name)
     results = by_check(prove(arch, arch.layout("solver")))
     for check in LAYOUT_CHECKS:
         expected = Outcome.PROVEN
-        if check is Check.PGPROT and not arch.layout("solver").keeps_prot:
+        if check in (Check.PGPROT, Check.KEEPS) and not arch.layout("solver").keeps_prot:
             expected = Outcome.NOT_APPLICABLE
         assert results[check].outcome is expected, (check, results[check])
 
 
 def test_correct_hand_layout_is_proven() -> None:
-    """A plain shift-and-mask layout with RW kept in place proves every check."""
+    """A plain shift-and-mask layout with RW kept in place proves every check but keeps."""
     arch = load_arch("i386")
     results = by_check(prove(arch, i386_layout(arch=arch)))
-    assert all(results[c].outcome is Outcome.PROVEN for c in LAYOUT_CHECKS)
+    assert all(results[c].outcome is Outcome.PROVEN for c in LAYOUT_CHECKS if c is not Check.KEEPS)
+    # PROTNONE is in i386's prot.keep and this layout leaves it out.
+    assert results[Check.KEEPS].outcome is Outcome.FAILED
 
 
 def test_dropped_bit_counterexample_has_the_lost_bit() -> None:
@@ -102,10 +110,11 @@ def test_i386_2005_prot_none_file_pte_looks_present() -> None:
 
 
 def test_legacy_layout_has_no_pgprot_check() -> None:
-    """A legacy layout keeps no protection: its pgprot check is n/a, the others still run."""
+    """A legacy layout keeps no protection: pgprot and keeps are n/a, the others still run."""
     arch = load_arch("i386")
     results = by_check(prove(arch, arch.layout("legacy")))
     assert results[Check.PGPROT].outcome is Outcome.NOT_APPLICABLE
+    assert results[Check.KEEPS].outcome is Outcome.NOT_APPLICABLE
     assert results[Check.PGOFF].outcome is Outcome.PROVEN
 
 
@@ -142,3 +151,67 @@ def test_z3_encoder_is_the_python_encoder(name: str) -> None:
             for pgoff in offsets:
                 expected = layout.pgoff_prot_to_pte(pgoff, pgprot)
                 assert encode_value(arch, layout, pgoff, pgprot) == expected, (kind, pgoff, prot)
+
+
+def lost_bits(arch: Arch, layout: FileLayout, result: Result) -> int:
+    """The prot.keep bits of the counterexample's pgprot that pte_to_pgprot() does not give back."""
+    example = result.counterexample
+    assert example is not None
+    assert example.offset < 1 << layout.max_bits
+    keep = arch.mask(*arch.keep)
+    assert example.pgprot & ~keep == 0
+    pte = layout.pgoff_prot_to_pte(example.offset, example.pgprot)
+    assert pte == example.pte
+    return (layout.pte_to_pgprot(pte) ^ example.pgprot) & keep
+
+
+def test_layout_dropping_nx_fails_keeps_with_nx_lost() -> None:
+    """A layout that keeps RW and PROTNONE but not NX round-trips its own bits and loses NX."""
+    arch = load_arch("x86_64")
+    layout = dropped_nx(arch)
+    results = by_check(prove(arch, layout))
+    assert results[Check.PGPROT].outcome is Outcome.PROVEN
+    keeps = results[Check.KEEPS]
+    assert keeps.outcome is Outcome.FAILED
+    assert lost_bits(arch, layout, keeps) == arch.mask("NX")
+    assert keeps.counterexample is not None
+    assert "lost NX" in keeps.counterexample.got
+    assert keeps.counterexample.prot_names.split("|").count("NX") == 1
+
+
+def test_keeps_counterexample_is_a_protection_the_kernel_builds() -> None:
+    """Where a real protection loses a bit, the counterexample is one (x86_64 2005: read-only)."""
+    arch = load_arch("x86_64")
+    example = by_check(prove(arch, arch.layout("2005")))[Check.KEEPS].counterexample
+    assert example is not None
+    keep = arch.mask(*arch.keep)
+    assert example.pgprot in {arch.pgprot(prot) & keep for prot in range(8)}
+
+
+@pytest.mark.parametrize("name", [n for n in arch_names() if "2005" in load_arch(n).layout_kinds()])
+def test_2005_port_fails_keeps_exactly_when_it_loses_a_bit(name: str) -> None:
+    """A 2005 port fails keeps iff some prot.keep combination comes back changed (brute force)."""
+    arch = load_arch(name)
+    layout = arch.layout("2005")
+    result = by_check(prove(arch, layout))[Check.KEEPS]
+    keep = arch.mask(*arch.keep)
+    bits = [1 << b for b in range(arch.pte_bits) if keep >> b & 1]
+    combos = [sum(b for i, b in enumerate(bits) if n >> i & 1) for n in range(1 << len(bits))]
+    top = (1 << layout.max_bits) - 1
+    broken = any(
+        (layout.pte_to_pgprot(layout.pgoff_prot_to_pte(offset, prot)) ^ prot) & keep
+        for prot in combos
+        for offset in (0, 1, top)
+    )
+    assert (result.outcome is Outcome.FAILED) is broken, result
+    if broken:
+        assert lost_bits(arch, layout, result)
+
+
+def test_x86_64_2005_port_is_reported_losing_nx() -> None:
+    """x86_64's hand port keeps RW and PROTNONE only: keeps fails, the lost bit is NX."""
+    arch = load_arch("x86_64")
+    layout = arch.layout("2005")
+    result = by_check(prove(arch, layout))[Check.KEEPS]
+    assert result.outcome is Outcome.FAILED
+    assert lost_bits(arch, layout, result) == arch.mask("NX")

@@ -11,6 +11,7 @@ class Check(Enum):
 
     PGOFF = "pgoff"  # pte_to_pgoff(pgoff_prot_to_pte(o, p)) == o
     PGPROT = "pgprot"  # pte_to_pgprot gives back the kept bits of p
+    KEEPS = "keeps"  # ... and every bit of the arch's prot.keep, not only those the port chose
     FILE = "file"  # pte_file() holds and pte_none() does not
     PRESENT = "present"  # pte_present() does not hold, PROT_NONE included
     SWAP = "swap"  # no swap entry reads as a file PTE

@@ -161,6 +161,7 @@ def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
         )
     else:
         results.append(Result(Check.PGPROT, Outcome.NOT_APPLICABLE, "prot not kept"))
+    results.append(_prove_keeps(arch, layout, pgoff, width))
     results.append(
         refute(
             Check.FILE,
@@ -187,6 +188,61 @@ def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
     results.append(present)
     results.append(_prove_swap(arch, rules.file, rules.none, width))
     return tuple(results)
+
+
+def _keep_names(arch: Arch, pgprot: int) -> str:
+    """The prot.keep bits set in `pgprot`, by name (the kept name where two share a slot)."""
+    names = []
+    for bit in range(arch.pte_bits):
+        if pgprot >> bit & 1:
+            kept = [n for n in arch.bit_names(bit) if n in arch.keep]
+            names.append(kept[0] if kept else "/".join(arch.bit_names(bit)) or f"bit {bit}")
+    return "|".join(names) or "none"
+
+
+def _prove_keeps(arch: Arch, layout: FileLayout, pgoff: BitVec, width: int) -> Result:
+    """Every combination of the arch's prot.keep bits comes back, whichever bits the port keeps."""
+    if not layout.keeps_prot:
+        # A legacy layout keeps no protection by design; the pre-patch contract judges it.
+        return Result(Check.KEEPS, Outcome.NOT_APPLICABLE, "prot not kept")
+    keep = arch.mask(*arch.keep)
+    pgprot = z3.BitVec("keep_pgprot", width)
+    pte = _encode(arch, layout, pgoff, pgprot, width)
+    back = _pgprot(layout, pte, width)
+    domain = [pgprot & ~keep == 0, back & keep != pgprot]
+    if layout.max_bits < width:
+        domain.append(z3.ULT(pgoff, 1 << layout.max_bits))
+    # Ask first among the protections the kernel really builds (a page swapped out read-only
+    # that comes back executable is the finding to show), then among every combination.
+    real = sorted({arch.pgprot(prot) & keep for prot in range(8)})
+    for narrow in ([z3.Or(*(pgprot == p for p in real))], []):
+        solver = z3.Solver()
+        solver.add(*domain, *narrow)
+        answer = solver.check()
+        if answer == z3.sat:
+            break
+        if answer != z3.unsat:
+            return Result(
+                Check.KEEPS, Outcome.SKIPPED, f"z3 gave no answer: {solver.reason_unknown()}"
+            )
+    else:
+        return Result(Check.KEEPS, Outcome.PROVEN)
+    model = solver.model()
+    prot, got = _value(model, pgprot), _value(model, back) & keep
+    lost, gained = prot & ~got, got & ~prot
+    says = [f"pte_to_pgprot() gave {got:#x} ({_keep_names(arch, got)})"]
+    if lost:
+        says.append(f"lost {_keep_names(arch, lost)}")
+    if gained:
+        says.append(f"gained {_keep_names(arch, gained)}")
+    example = Counterexample(
+        offset=_value(model, pgoff),
+        pgprot=prot,
+        pte=_value(model, pte),
+        got=", ".join(says),
+        prot_names=_keep_names(arch, prot),
+    )
+    return Result(Check.KEEPS, Outcome.FAILED, counterexample=example)
 
 
 def _prove_swap(
