@@ -5,7 +5,7 @@ Library objects (unidiff, GitPython, email) are converted to these at the reader
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -152,5 +152,5 @@ class Series:
     source: str
     patches: tuple[Patch, ...]
     cover: Patch | None = None
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
     kind: SourceKind = SourceKind.DIFF
