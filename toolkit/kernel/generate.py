@@ -12,11 +12,16 @@ from toolkit.scenario.format import FileSpec, Op, OpKind, Scenario
 # Protections whose meaning is the same on the model's i386 and on x86_64 hardware: write-only
 # and exec-only pages are readable on both, but by different rules, so they are left out.
 PROTS = (0, 1, 3, 5, 7)
-# EXCLUDED (a model difference, see the report of issue 8): a private mapping never becomes
-# writable. mmap and mprotect of 2.6.13 mark a private writable VMA VM_ACCOUNT and the kernel
-# then never merges it with an unaccounted neighbour; the model has no VM_ACCOUNT, so its VMA
-# counts would differ.
-PRIVATE_PROTS = (0, 1, 5)
+# Advice for a run of pages: the read-ahead hints split and merge VMAs (madvise_behavior()),
+# DONTNEED drops pages, WILLNEED changes nothing the ops can see.
+ADVICES = (
+    mman.MADV_DONTNEED,
+    mman.MADV_DONTNEED,
+    mman.MADV_WILLNEED,
+    mman.MADV_NORMAL,
+    mman.MADV_RANDOM,
+    mman.MADV_SEQUENTIAL,
+)
 MAX_MAPPINGS = 4
 
 
@@ -96,7 +101,7 @@ class _Generator:
             at=at,
             page=page,
             pages=pages,
-            prot=rng.choice(PROTS if shared else PRIVATE_PROTS),
+            prot=rng.choice(PROTS),
             flags=flags,
             pgoff=pgoff,
         )
@@ -118,10 +123,7 @@ class _Generator:
         if found is None:
             return
         m, page, pages = found
-        # A range may run on into a private mapping placed next to `m`: with one about, no
-        # mprotect makes anything writable (the VM_ACCOUNT exclusion above).
-        private_about = any(not other.shared for other in self.maps)
-        prot = self.rng.choice(PRIVATE_PROTS if private_about else PROTS)
+        prot = self.rng.choice(PROTS)
         self.add(Op(OpKind.MPROTECT, None, at=m.name, page=page, pages=pages, prot=prot), True)
 
     def remap(self) -> None:
@@ -164,17 +166,15 @@ class _Generator:
         self.add(op, count_vmas=True)
 
     def madvise(self) -> None:
-        """MADV_DONTNEED or MADV_WILLNEED on a run of still-mapped pages."""
+        """madvise() of a run of still-mapped pages, with a VMA count after a read-ahead hint."""
         found = self.live_range()
         if found is None:
             return
         m, page, pages = found
-        # EXCLUDED (a model difference, see the report of issue 8): MADV_RANDOM, SEQUENTIAL
-        # and NORMAL. 2.6.13's madvise_behavior() sets VM_RAND_READ/VM_SEQ_READ and splits the
-        # VMA for them; the model's sys_madvise() leaves the VMA whole, so VMA counts differ and
-        # the emulated remap_file_pages() over both parts is -EINVAL only on the kernel.
-        advice = self.rng.choice((mman.MADV_DONTNEED, mman.MADV_DONTNEED, mman.MADV_WILLNEED))
-        self.add(Op(OpKind.MADVISE, None, at=m.name, page=page, pages=pages, advice=advice))
+        advice = self.rng.choice(ADVICES)
+        hint = advice in (mman.MADV_NORMAL, mman.MADV_RANDOM, mman.MADV_SEQUENTIAL)
+        op = Op(OpKind.MADVISE, None, at=m.name, page=page, pages=pages, advice=advice)
+        self.add(op, count_vmas=hint)
 
     def access(self) -> None:
         """Read or write a run of pages through a mapping (writes only to shared ones)."""

@@ -88,6 +88,10 @@ def dump_scenario(scenario: Scenario) -> str:
     out = [f"title = {_string(scenario.title)}"]
     if scenario.description:
         out.append(f"description = {_string(scenario.description)}")
+    if scenario.limits:
+        # Where the suite's files put it: the arch limits come before the setup.
+        out += ["", "[limits]"]
+        out += [f"{limit.value} = {_string(why)}" for limit, why in scenario.limits]
     out += ["", "[setup]"]
     files = []
     for spec in scenario.files:

@@ -9,6 +9,7 @@ from operator import attrgetter
 from toolkit.model.include.asm.pgtable import TASK_SIZE
 from toolkit.model.include.linux.fs import inode
 from toolkit.model.include.linux.mm import (
+    VM_ACCOUNT,
     VM_MAYEXEC,
     VM_MAYREAD,
     VM_MAYSHARE,
@@ -16,6 +17,7 @@ from toolkit.model.include.linux.mm import (
     VM_NONLINEAR,
     VM_NONUNIFORM,
     VM_SHARED,
+    VM_WRITE,
     calc_vm_prot_bits,
     vm_area_struct,
 )
@@ -219,6 +221,11 @@ def do_mmap_pgoff(
             vm_flags &= ~(VM_MAYWRITE | VM_SHARED)
     elif kind != MAP_PRIVATE:
         return -errno.EINVAL
+    # A private writable mapping is charged to the commit, and its VMA carries VM_ACCOUNT from
+    # then on (a shared one only borrows the flag for shmem and loses it once mapped), so it
+    # merges with no unaccounted neighbour. MODEL: no MAP_NORESERVE, and the charge never fails.
+    if not vm_flags & VM_SHARED and vm_flags & VM_WRITE:
+        vm_flags |= VM_ACCOUNT
     return mmap_region(mm, file, addr, length, flags, vm_flags, pgoff)
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import errno
 
 from toolkit.model.include.asm.pgtable import PTRS_PER_PTE
-from toolkit.model.include.linux.mm import VM_NONUNIFORM, calc_vm_prot_bits, vm_area_struct
+from toolkit.model.include.linux.mm import (
+    VM_ACCOUNT,
+    VM_NONUNIFORM,
+    VM_SHARED,
+    VM_WRITE,
+    calc_vm_prot_bits,
+    vm_area_struct,
+)
 from toolkit.model.include.linux.mman import PROT_EXEC, PROT_READ, PROT_WRITE
 from toolkit.model.include.linux.sched import mm_struct
 from toolkit.model.mm.mmap import find_vma, split_vma, vm_page_prot_of, vma_merge
@@ -42,6 +49,10 @@ def mprotect_fixup(mm: mm_struct, vma: vm_area_struct, start: int, end: int, new
     """
     if newflags == vma.vm_flags:
         return 0
+    # A private mapping made writable is charged from now on, and stays charged (VM_ACCOUNT)
+    # when made read-only again: 2.6.13 cannot give the commit back. MODEL: it never fails.
+    if newflags & VM_WRITE and not vma.vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED):
+        newflags |= VM_ACCOUNT
     if start != vma.vm_start:
         err = split_vma(mm, vma, start, True)
         if err:

@@ -19,7 +19,13 @@ VM_MAYWRITE = 0x00000020
 VM_MAYEXEC = 0x00000040
 VM_MAYSHARE = 0x00000080
 VM_LOCKED = 0x00002000
+# Read-ahead hints that madvise() sets; they only steer I/O, but split and merge VMAs.
+VM_SEQ_READ = 0x00008000
+VM_RAND_READ = 0x00010000
+VM_READHINTMASK = VM_SEQ_READ | VM_RAND_READ
 VM_RESERVED = 0x00080000
+# Commit charged for a private writable mapping; a VMA with it never merges with one without.
+VM_ACCOUNT = 0x00100000
 VM_NONLINEAR = 0x00800000
 # Added by patch 02: the VMA's pages may carry their own protections.
 VM_NONUNIFORM = 0x01000000
