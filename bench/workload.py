@@ -71,15 +71,24 @@ def ensure_peers() -> None:
         subprocess.run(install, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def _git(repo: Path, *args: str, **kw: object) -> str:
-    env = {**os.environ, **_GIT_ENV, "GIT_DIR": str(repo)}
-    extra = kw.pop("env", None)
-    if isinstance(extra, dict):
-        env.update(extra)
+def _git(
+    repo: Path,
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+) -> str:
+    """Run git on the scratch repository with the fixed identity and dates; its stdout."""
     done = subprocess.run(
-        ["git", *args], env=env, check=True, stdout=subprocess.PIPE, text=True, **kw
-    )  # type: ignore[call-overload]
-    return str(done.stdout)
+        ["git", *args],
+        env={**os.environ, **_GIT_ENV, "GIT_DIR": str(repo), **(env or {})},
+        cwd=cwd,
+        input=stdin,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return done.stdout
 
 
 def _tag(package: str, version: str) -> str:
@@ -133,6 +142,12 @@ def _commit_tree(work: Path, repo: Path, package: str, version: str) -> None:
     shutil.rmtree(tree)
 
 
+def subsystem(path: str) -> str:
+    """The commit a changed path goes to: its top two directories (fs/ext4), or its top one."""
+    parts = path.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 else parts[0]
+
+
 def _split_history(repo: Path, base: str, top: str) -> str:
     """Replay base..top over DIRECTORIES as one commit per subsystem directory; the last commit."""
     raw = _git(
@@ -146,13 +161,12 @@ def _split_history(repo: Path, base: str, top: str) -> str:
         _, new_mode, _, new_sha, status = meta.lstrip(":").split()
         # --index-info removes a path given mode 0.
         entry = f"0 {'0' * 40}\t{path}" if status == "D" else f"{new_mode} {new_sha}\t{path}"
-        parts = path.split("/")
-        groups["/".join(parts[:2]) if len(parts) > 2 else parts[0]].append(entry)
+        groups[subsystem(path)].append(entry)
     index = {"GIT_INDEX_FILE": str(repo / "split.index")}
     _git(repo, "read-tree", base, env=index)
     parent = _git(repo, "rev-parse", base).strip()
     for group in sorted(groups):
-        _git(repo, "update-index", "--index-info", input="\n".join(groups[group]) + "\n", env=index)
+        _git(repo, "update-index", "--index-info", stdin="\n".join(groups[group]) + "\n", env=index)
         tree = _git(repo, "write-tree", env=index).strip()
         message = f"{top}: {group}\n\nThe change of {group} from {base} to {top}.\n"
         parent = _git(repo, "commit-tree", tree, "-p", parent, "-m", message).strip()

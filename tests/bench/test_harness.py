@@ -23,7 +23,7 @@ from bench.stats import (
     summarize,
     triple_counts,
 )
-from bench.workload import _write_prefix, numstat_totals
+from bench.workload import _write_prefix, numstat_totals, subsystem
 
 # A two-commit `git log -p` written by hand: 3 files, +3/-2.
 LOG = b"""\
@@ -131,6 +131,13 @@ def test_numstat_totals_of_a_log() -> None:
     """`git log --numstat --format=%H` output: commits, files and both line totals."""
     text = "1111\n\n2\t1\tmm/fremap.c\n1\t0\tmm/new.c\n2222\n\n0\t1\tmm/old.c\n-\t-\tb.png\n"
     assert numstat_totals(text) == (2, 4, 3, 2)
+
+
+def test_subsystem_groups_by_two_directories() -> None:
+    """A file under two directories joins them; one directly in a top directory joins that."""
+    assert subsystem("fs/ext4/inode.c") == "fs/ext4"
+    assert subsystem("fs/ext4/tests/a.c") == "fs/ext4"
+    assert subsystem("fs/namei.c") == "fs"
 
 
 def test_prefix_cuts_at_a_commit(tmp_path: Path) -> None:
