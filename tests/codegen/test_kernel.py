@@ -81,3 +81,18 @@ def test_parse_author() -> None:
     assert parse_author("Jane Doe <jd@example.org>") == ("Jane Doe", "jd@example.org")
     with pytest.raises(ValueError, match="expected 'Name <mail>'"):
         parse_author("jd@example.org")
+
+
+def test_macros_under_if_branches_are_refused(tree: Path, capsys: Capture) -> None:
+    """A header defining the macros once per #if branch is named at the second one, unchanged."""
+    legacy = legacy_header()
+    first = legacy.index("#define PTE_FILE_MAX_BITS")
+    twice = legacy[:first] + "#ifdef WIDE\n#define PTE_FILE_MAX_BITS 40\n#else\n"
+    twice += legacy[first:].replace("int after;", "#endif\nint after;", 1)
+    (tree / HEADER).write_text(twice)
+    vcs.commit_paths(tree, [HEADER], "two branches")
+    assert main(["port", "i386", "--kernel-tree", str(tree)]) == 2
+    line = twice[: twice.rindex("#define PTE_FILE_MAX_BITS")].count("\n") + 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"rfp: error: {tree / HEADER}:{line}: PTE_FILE_MAX_BITS is defined again")
+    assert (tree / HEADER).read_text() == twice

@@ -63,6 +63,17 @@ def ported_text(name: str, kind: str, text: str, where: Path) -> str:
     names = {n for n, _, _ in found}
     if "pgoff_to_pte" not in names or "pte_to_pgoff" not in names:
         raise InputError(f"no pgoff_to_pte/pte_to_pgoff macros to replace for {name}", where)
+    seen: set[str] = set()
+    for macro, first, _ in found:
+        if macro in seen:
+            # One block put where the first stood would leave the other #if branch without
+            # macros (s390 defines them once per word size): a port by hand is safer.
+            raise InputError(
+                f"{macro} is defined again here (under #if branches?): port {name} by hand",
+                where,
+                first + 1,
+            )
+        seen.add(macro)
     block = render_header(
         arch, arch.layout(kind), with_banner=False, with_pte_file="pte_file" in names
     ).splitlines()
