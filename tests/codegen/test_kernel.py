@@ -96,3 +96,14 @@ def test_macros_under_if_branches_are_refused(tree: Path, capsys: Capture) -> No
     err = capsys.readouterr().err
     assert err.startswith(f"rfp: error: {tree / HEADER}:{line}: PTE_FILE_MAX_BITS is defined again")
     assert (tree / HEADER).read_text() == twice
+
+
+def test_header_bytes_outside_utf8_are_kept(tree: Path) -> None:
+    """A latin-1 name in a header comment is neither an error nor changed by the port."""
+    raw = legacy_header().encode().replace(b"int before;", b"/* J\xf6rn */\nint before;")
+    (tree / HEADER).write_bytes(raw)
+    vcs.commit_paths(tree, [HEADER], "latin-1 comment")
+    assert main(["port", "i386", "--kernel-tree", str(tree)]) == 0
+    ported = (tree / HEADER).read_bytes()
+    assert ported.startswith(b"#ifndef FIXTURE_H\n#define FIXTURE_H\n\n/* J\xf6rn */\nint before;")
+    assert b"pgoff_prot_to_pte" in ported

@@ -18,6 +18,9 @@ from toolkit.codegen.cmacros import render_header
 from toolkit.codegen.patch import SUBJECT_PREFIX, description, target_header
 from toolkit.errors import InputError, MissingInputError
 
+# Old headers carry latin-1 names in comments; latin-1 reads any bytes and writes them back
+# unchanged, and the macros we put in are ASCII.
+_LATIN1 = "latin-1"
 REPLACED = ("PTE_FILE_MAX_BITS", "pte_to_pgoff", "pgoff_to_pte", "pte_file")
 # `#define NAME` followed by `(`, whitespace or the end of the line.
 _DEFINE = re.compile(r"^\s*#\s*define\s+(\w+)(?=[(\s]|$)")
@@ -104,12 +107,12 @@ def port_tree(
         paths[name] = rel
     # Every header is rewritten in memory first, so a header we cannot port changes nothing.
     texts = {
-        name: ported_text(name, kind, (top / rel).read_text(), top / rel)
+        name: ported_text(name, kind, (top / rel).read_bytes().decode(_LATIN1), top / rel)
         for name, rel in paths.items()
     }
     done: list[KernelPort] = []
     for name, rel in paths.items():
-        write_atomic(top / rel, texts[name])
+        write_atomic(top / rel, texts[name].encode(_LATIN1))
         sha = None
         if commit:
             arch = load_arch(name)
