@@ -198,6 +198,16 @@ def test_toml_syntax_error(tmp_path: Path) -> None:
     assert caught.value.line == _line(I386, "pte_bits = 32")
 
 
+def test_toml_not_utf8(tmp_path: Path) -> None:
+    """A file saved in latin-1 is an ArchDataError at the line of the first bad byte."""
+    folder = _broken(tmp_path, "pte_bits = 32", "pte_bits = 32 # caf\u00e9")
+    path = folder / "i386.toml"
+    path.write_bytes(path.read_text().encode("latin-1"))
+    with pytest.raises(ArchDataError, match="not valid UTF-8") as caught:
+        load_arch("i386", folder)
+    assert caught.value.line == _line(I386, "pte_bits = 32")
+
+
 @pytest.mark.parametrize("name", arch_names())
 def test_pgprot_allows_what_was_asked(name: str) -> None:
     """The pgprot of PROT_* p grants p; PROT_NONE grants nothing where the MMU tells it apart."""

@@ -63,7 +63,14 @@ def _load_cached(name: str, folder: Path) -> Arch:
     if "/" in name or not path.is_file():
         known = ", ".join(arch_names(folder)) or "none"
         raise MissingInputError(f"no arch named {name!r} (known: {known})", path)
-    arch = parse_arch(path.read_text(), path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError as exc:
+        # TOML is UTF-8 by definition; a hand edit in another encoding stops here, located
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ArchDataError("not valid UTF-8 (TOML must be)", path, line) from None
+    arch = parse_arch(text, path)
     try:
         solved = solve(arch)
     except UnsolvableError as exc:
