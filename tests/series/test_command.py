@@ -163,3 +163,11 @@ def test_export_to_an_impossible_place(tmp_path: Path, capsys: Capture) -> None:
     err = capsys.readouterr().err
     # mkdir of the parent fails: a file of that name is there
     assert err == f"rfp: error: {blocker / 'out.mbox'}: cannot write: File exists ({blocker})\n"
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_file_the_os_will_not_read(capsys: Capture) -> None:
+    """A regular file whose read fails (EIO from /proc/self/mem) is one error line, exit 2."""
+    assert main(["series", "/proc/self/mem"]) == 2
+    err = capsys.readouterr().err
+    assert err == "rfp: error: /proc/self/mem: cannot read: Input/output error\n"

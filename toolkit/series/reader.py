@@ -9,7 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from toolkit.errors import InputError, MissingInputError, PatchError, SeriesError
+from toolkit.errors import (
+    InputError,
+    MissingInputError,
+    PatchError,
+    SeriesError,
+    ToolkitError,
+)
 from toolkit.series import mbox, quilt
 from toolkit.series.patchtext import decode, read_patch
 from toolkit.series.records import Patch, Series, SourceKind
@@ -99,8 +105,7 @@ def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Pat
             # a device or FIFO would be read forever or give nothing a patch could be
             raise InputError("not a regular file or directory", where)
         raise MissingInputError("no such file or directory", where)
-    with where.open("rb") as stream:
-        head = stream.read(_HEAD_BYTES)
+    head = _read(where, _HEAD_BYTES)
     if not head:
         raise PatchError("empty file", where, 1)
     if mbox.MBOX_START.match(head):
@@ -114,16 +119,14 @@ def _from_quilt(directory: Path) -> Iterator[Patch]:
     """The cover letter (if kept beside the series) and the patches of a quilt directory."""
     cover = directory / quilt.COVER
     if cover.is_file():
-        yield read_patch(
-            decode(cover.read_bytes(), str(cover)), path=str(cover), require_diff=False
-        )
+        yield read_patch(decode(_read(cover), str(cover)), path=str(cover), require_diff=False)
     for entry in quilt.entries(directory):
         yield _from_file(entry.file, entry.name, entry.strip)
 
 
 def _from_file(path: Path, quilt_name: str | None, strip: int, *, cover_ok: bool = False) -> Patch:
     """One patch file: a plain patch, a saved mail or a one-mail mbox (`0/N` only if `cover_ok`)."""
-    raw = path.read_bytes()
+    raw = _read(path)
     if not raw:
         raise PatchError("empty file", path, 1)
     if mbox.MBOX_START.match(raw):
@@ -153,11 +156,30 @@ def _from_file(path: Path, quilt_name: str | None, strip: int, *, cover_ok: bool
 def _from_mbox_file(path: Path, start: re.Pattern[bytes]) -> Iterator[Patch]:
     """The messages of an mbox or git log file, one at a time."""
     # The file is read line by line, so a large mailbox or log is never held whole.
-    with path.open("rb") as stream:
-        yield from _from_mbox(stream, str(path), start)
+    try:
+        with path.open("rb") as stream:
+            yield from _from_mbox(stream, str(path), start)
+    except ToolkitError:
+        raise
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
 
 
 def _from_mbox(stream: IO[bytes], path: str, start: re.Pattern[bytes]) -> Iterator[Patch]:
     """The messages of a stream, cut at `start` lines."""
     for raw in mbox.split_messages(stream, start):
         yield mbox.read_message(raw, path)
+
+
+def _read(path: Path, size: int = -1) -> bytes:
+    """The first `size` bytes of `path` (all by default), or a ToolkitError naming it."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(size)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> MissingInputError:
+    """The error for a file the OS would not let us read (no permission, an I/O error)."""
+    return MissingInputError(f"cannot read: {exc.strerror or exc}", path)
