@@ -63,20 +63,25 @@ def classify_series(
     progress: Progress | None = None,
     archs_dir: Path | None = None,
     keep_hunks: bool = True,
+    prefilter: bool = True,
 ) -> AuditResult:
     """Classify the patches one at a time and run the whole-series checks on them.
 
-    Without `keep_hunks` each patch's hunks are dropped once checked, so memory stays flat.
+    Without `keep_hunks` each patch's hunks are dropped once checked, so memory stays flat;
+    without `prefilter` tree-sitter parses every hunk, not only those a rule or check may need.
     """
     from toolkit.classify.checks import ConsistencyCheck, LifecycleCheck
     from toolkit.classify.coverage import Coverage, coverage_findings, known_variants
     from toolkit.classify.engine import classify_patch
+    from toolkit.classify.prefilter import Prefilter
+
+    needs = Prefilter(rules) if prefilter else None
 
     lifecycle, consistency = LifecycleCheck(), ConsistencyCheck()
     coverage = Coverage(known_variants(archs_dir))
     reports: list[PatchReport] = []
     for number, patch in enumerate(patches, 1):
-        report = classify_patch(patch, patch.number or number, rules)
+        report = classify_patch(patch, patch.number or number, rules, needs, lifecycle.watched())
         facts = tuple(h.facts for h in report.hunks)
         on_series = consistency.feed(report.number, patch.files)
         lifecycle.feed(report.number, facts, on_series)

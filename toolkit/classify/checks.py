@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -78,6 +79,10 @@ class LifecycleCheck:
                     self._remove(
                         name, (number, facts.file, where.get(name, (facts.patch_line,))[0])
                     )
+
+    def watched(self) -> AbstractSet[str]:
+        """The names the series has defined so far: a later hunk naming one needs parsing."""
+        return self._defined.keys()
 
     def _define(self, name: str, at: Where) -> None:
         earlier = self._defined.get(name, ())

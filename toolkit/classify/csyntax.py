@@ -83,7 +83,7 @@ _TOKEN = re.compile(r"[A-Za-z_]\w*")
 _MACRO_CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _MACRO_ERRNO = re.compile(r"-\s*(E[A-Z0-9]+)\b")
 _ERRNO = re.compile(r"E[A-Z0-9]+")
-_C_KEYWORDS = frozenset(
+C_KEYWORDS = frozenset(
     [
         "if",
         "else",
@@ -186,12 +186,12 @@ def _macro_names(body: str, first_row: int) -> list[Name]:
         found.extend(
             Name(row, Kind.IDENT, token)
             for token in _TOKEN.findall(text)
-            if token not in _C_KEYWORDS
+            if token not in C_KEYWORDS
         )
         found.extend(
             Name(row, Kind.CALL, call)
             for call in _MACRO_CALL.findall(text)
-            if call not in _C_KEYWORDS
+            if call not in C_KEYWORDS
         )
         found.extend(Name(row, Kind.RETURN_CODE, code) for code in _MACRO_ERRNO.findall(text))
     return found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from toolkit.classify.facts import hunk_facts
+from collections.abc import Set as AbstractSet
+
+from toolkit.classify.facts import hunk_facts, quick_facts
+from toolkit.classify.prefilter import Prefilter
 from toolkit.classify.records import (
     Evidence,
     FileStat,
@@ -50,15 +53,29 @@ def file_stats(patch: Patch) -> tuple[FileStat, ...]:
     return tuple(FileStat(f.path, f.insertions, f.deletions) for f in patch.files)
 
 
-def classify_patch(patch: Patch, number: int, rules: RuleSet) -> PatchReport:
-    """Classify every hunk of `patch` (number `number` in its series)."""
+def classify_patch(
+    patch: Patch,
+    number: int,
+    rules: RuleSet,
+    prefilter: Prefilter | None = None,
+    watched: AbstractSet[str] = frozenset(),
+) -> PatchReport:
+    """Classify every hunk of `patch` (number `number` in its series).
+
+    With a prefilter, tree-sitter parses only the hunks it says a rule, the arch matrix or a
+    `watched` name may concern; the others get regex facts and can only take path rules.
+    """
     words = description_words(f"{patch.subject.text}\n{patch.description}")
-    hunks = tuple(
-        HunkReport(facts, classify_hunk(facts, rules, words))
-        for diff in patch.files
-        for hunk in diff.hunks
-        for facts in (hunk_facts(diff.path, hunk),)
-    )
+    found: list[HunkReport] = []
+    for diff in patch.files:
+        for hunk in diff.hunks:
+            if prefilter is None or prefilter.needs_parse(diff.path, hunk, watched):
+                facts = hunk_facts(diff.path, hunk)
+                found.append(HunkReport(facts, classify_hunk(facts, rules, words)))
+            else:
+                facts = quick_facts(diff.path, hunk)
+                found.append(HunkReport(facts, classify_hunk(facts, prefilter.plain, words)))
+    hunks = tuple(found)
     return PatchReport(
         number=number,
         subject=patch.subject.text,

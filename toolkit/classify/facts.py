@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from toolkit.classify.csyntax import Fragment, Kind, Name, scan
+from toolkit.classify.csyntax import C_KEYWORDS, Fragment, Kind, Name, scan
 from toolkit.classify.records import HunkFacts
 from toolkit.series.records import Hunk, Line, LineKind
 
@@ -124,4 +124,85 @@ def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
         context_uses=tuple(context),
         old_rows=tuple((name, tuple(lines)) for name, lines in old_rows.items()),
         rows=tuple((name, tuple(dict.fromkeys(lines))) for name, lines in rows.items()),
+    )
+
+
+# A line defining a name without a parser: `#define NAME`, or a top-level function head
+# `static int name(` that does not end as a declaration does.
+_DEFINE_LINE = re.compile(r"\s*#\s*define\s+([A-Za-z_]\w*)")
+_FUNCTION_HEAD = re.compile(r"[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\((?![^;]*;\s*$)")
+_CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
+_RETURN = re.compile(r"-\s*(E[A-Z0-9]+)\b")
+
+
+def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
+    """Facts of a hunk that no rule or check needs parsed: its words, found by regexes."""
+    rows: dict[str, dict[int, None]] = defaultdict(dict)
+    old_rows: dict[str, dict[int, None]] = defaultdict(dict)
+    sides: dict[LineKind, list[str]] = {
+        LineKind.CONTEXT: [],
+        LineKind.REMOVED: [],
+        LineKind.ADDED: [],
+    }
+    # definitions on each kind of line, and function heads on changed ones
+    heads: dict[LineKind, dict[str, None]] = {kind: {} for kind in sides}
+    bodies: dict[str, None] = {}
+    is_c = path.endswith(_C_SUFFIXES)
+    for line in hunk.lines:
+        kind, text = line.kind, line.text
+        if kind is LineKind.NO_NEWLINE:
+            continue
+        sides[kind].append(text)
+        words = _WORD.findall(text)
+        if kind is not LineKind.ADDED:
+            for word in words:
+                old_rows[word][line.patch_line] = None
+        if kind is not LineKind.CONTEXT:
+            for word in words:
+                rows[word][line.patch_line] = None
+        if is_c and words and ("(" in text or "define" in text):
+            macro = _DEFINE_LINE.match(text)
+            head = None if macro or text[:1].isspace() else _FUNCTION_HEAD.match(text)
+            found = macro or head
+            if found:
+                heads[kind][found.group(1)] = None
+            if head and kind is not LineKind.CONTEXT:
+                bodies[head.group(1)] = None
+    added, removed = "\n".join(sides[LineKind.ADDED]), "\n".join(sides[LineKind.REMOVED])
+    changed = f"{added}\n{removed}"
+    calls = dict.fromkeys(c for c in _CALL.findall(changed) if c not in C_KEYWORDS) if is_c else {}
+    context_defs, old_defs, new_defs = (set(heads[k]) for k in sides)
+    defined_old, defined_new = context_defs | old_defs, context_defs | new_defs
+    skip = C_KEYWORDS | calls.keys() | old_defs | new_defs
+
+    def words_of(text: str) -> tuple[str, ...]:
+        """The side's words that are neither keywords, calls nor definitions."""
+        return tuple(w for w in dict.fromkeys(_WORD.findall(text)) if w not in skip)
+
+    functions: dict[str, None] = {}
+    named = section_function(hunk.section)
+    if named:
+        functions[named] = None
+    functions.update(bodies)
+    return HunkFacts(
+        file=path,
+        header=hunk.header,
+        patch_line=hunk.patch_line,
+        arch=arch_of(path),
+        functions=tuple(functions),
+        defines=tuple(sorted(new_defs | (old_defs & defined_new))),
+        signatures=(),
+        removes=tuple(sorted(old_defs - defined_new)),
+        introduces=tuple(sorted(new_defs - defined_old)),
+        uses=words_of(added),
+        old_uses=words_of(removed),
+        calls=tuple(calls),
+        returns=tuple(dict.fromkeys(_RETURN.findall(changed))),
+        context_uses=tuple(
+            w
+            for w in dict.fromkeys(_WORD.findall("\n".join(sides[LineKind.CONTEXT])))
+            if w not in C_KEYWORDS and w not in context_defs
+        ),
+        old_rows=tuple((name, tuple(lines)) for name, lines in old_rows.items()),
+        rows=tuple((name, tuple(lines)) for name, lines in rows.items()),
     )
