@@ -52,7 +52,9 @@ def test_git_extended_headers() -> None:
     assert gone.header.startswith("@@ -1 ")
 
 
-@pytest.mark.parametrize("name", ["git-features.diff", "crlf.patch", "latin1.patch"])
+@pytest.mark.parametrize(
+    "name", ["git-features.diff", "crlf.patch", "latin1.patch", "trailing-space.diff"]
+)
 def test_round_trip_bytes(name: str) -> None:
     """render(read_series(x)) gives back the bytes of x."""
     path = DATA / name

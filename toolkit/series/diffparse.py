@@ -358,6 +358,7 @@ def _hunk(uhunk: UnidiffHunk, span: tuple[int, int], lines: Sequence[str], where
         patch_line=where.first_line + start,
         source_count_given=match.group(2) is not None,
         target_count_given=match.group(5) is not None,
+        bare_space=match.group(7) == "",
     )
 
 

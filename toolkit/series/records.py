@@ -43,6 +43,8 @@ class Hunk:
     # diff and git leave out a count of 1 (`@@ -5 +5,2 @@`); kept so rendering gives the same bytes
     source_count_given: bool = True
     target_count_given: bool = True
+    # `@@ -1 +1 @@ ` with a space and no section: kept for the same reason
+    bare_space: bool = False
 
     @property
     def header(self) -> str:
@@ -53,7 +55,7 @@ class Hunk:
         new = f"+{self.target_start}" + (
             f",{self.target_length}" if self.target_count_given else ""
         )
-        tail = f" {self.section}" if self.section else ""
+        tail = f" {self.section}" if self.section or self.bare_space else ""
         return f"@@ {old} {new} @@{tail}"
 
 
