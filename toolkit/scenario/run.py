@@ -12,10 +12,11 @@ from toolkit.errors import ScenarioError
 from toolkit.model.emulation import EmulatedSystem
 from toolkit.model.options import DEFAULT_MAX_MAP_COUNT, Options, format_patches
 from toolkit.model.system import Signal, System, errno_name
-from toolkit.scenario.format import FLAGS, PROTS, Op, OpKind, Scenario, render_value
+from toolkit.scenario.format import ADVICE, FLAGS, PROTS, Op, OpKind, Scenario, render_value
 from toolkit.scenario.limits import ArchLimit, arch_limits
 
 _PROT_NAMES = {v: k for k, v in PROTS.items()}
+_ADVICE_NAMES = {v: k for k, v in ADVICE.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,8 @@ def describe(op: Op) -> str:
         parts.append("/".join(_PROT_NAMES.get(p, str(p)) for p in op.prots) + " each")
     elif op.kind in (OpKind.MMAP, OpKind.MPROTECT, OpKind.REMAP) and shows_prot:
         parts.append(_PROT_NAMES.get(op.prot, str(op.prot)))
+    if op.kind is OpKind.MADVISE:
+        parts.append(_ADVICE_NAMES.get(op.advice, str(op.advice)))
     if op.pgoff is not None:
         parts.append(f"pgoff {op.pgoff:#x}" if op.pgoff > 0xFFFF else f"pgoff {op.pgoff}")
     if op.flags:
