@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.classify.build import file_diff, hunk, patch
-from toolkit.classify import classify_series, load_rules
+from toolkit.classify import checks, classify_series, load_rules
 from toolkit.classify.audit import audit_path
 from toolkit.classify.records import Piece, Severity
 from toolkit.series.records import ChangeKind
@@ -199,3 +201,37 @@ def test_context_on_series_text_is_no_sign_of_existence() -> None:
     audit = classify_series(patches, "test", load_rules()).audit
     found = [f for f in audit.findings if f.code == "use-before-define"]
     assert [(f.patch, f.file) for f in found] == [(1, "mm/a.c")]
+
+
+def test_pending_uses_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit the oldest unexplained uses are forgotten, the recent ones still flagged."""
+    monkeypatch.setattr(checks, "_NAMES", 2)
+    uses = file_diff(
+        "mm/memory.c", hunk(" {\n+\ta = FIRST_FLAG;\n+\tb = SECOND_FLAG;\n+\tc = THIRD_FLAG;\n")
+    )
+    patches = [
+        patch("use", uses, number=1),
+        patch("define", _define("FIRST_FLAG"), _define("THIRD_FLAG", 200), number=2),  # type: ignore[arg-type]
+    ]
+    audit = classify_series(patches, "test", load_rules()).audit
+    flagged = [f.message.split()[0] for f in audit.findings if f.code == "use-before-define"]
+    assert flagged == ["THIRD_FLAG"]
+
+
+def test_tracked_lines_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit the lines of the file touched longest ago are no longer checked."""
+    monkeypatch.setattr(checks, "_TRACKED_LINES", 3)
+    first = file_diff("mm/a.c", hunk(" a\n+x = 1;\n+y = 2;\n b\n", start=50))
+    second = file_diff("mm/b.c", hunk(" a\n+u = 1;\n+v = 2;\n b\n", start=50))
+    wrong_a = file_diff("mm/a.c", hunk(" a\n-z = 1;\n y = 2;\n", start=50))
+    wrong_b = file_diff("mm/b.c", hunk(" a\n-w = 1;\n v = 2;\n", start=50))
+    audit = classify_series(
+        [
+            patch("1", first, number=1),
+            patch("2", second, number=2),
+            patch("3", wrong_a, wrong_b, number=3),
+        ],
+        "test",
+        load_rules(),
+    ).audit
+    assert [f.file for f in audit.findings if f.code == "inconsistent"] == ["mm/b.c"]

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from toolkit.classify.records import Finding, HunkFacts, Severity
 from toolkit.series.records import ChangeKind, FileDiff, Hunk, Line, LineKind
@@ -16,6 +17,12 @@ _MAX_OFFSET = 200
 _WINDOW = 256
 # Definitions, uses and removals listed per identifier; a long log's later ones are not.
 _LISTED = 256
+# Names remembered as existing before the series, or as used before any definition: past this
+# many the oldest are forgotten, so a long log's state stays flat (a tiny series never gets near).
+_NAMES = 1 << 16
+# Lines added by the series and tracked for consistency: past this many, the files touched
+# longest ago are dropped first.
+_TRACKED_LINES = 1 << 17
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,12 @@ class Lifecycle:
 Where = tuple[int, str, int]  # patch, file, line of the patch file
 
 
+def _forget_oldest(names: dict[str, Any], limit: int) -> None:
+    """Drop the earliest entries of an insertion-ordered dict beyond `limit`."""
+    while len(names) > limit:
+        del names[next(iter(names))]
+
+
 class LifecycleCheck:
     """Identifiers the series defines: a use in an earlier patch than the definition is an error.
 
@@ -39,7 +52,7 @@ class LifecycleCheck:
 
     def __init__(self) -> None:
         """Start with no identifiers seen."""
-        self._existing: set[str] = set()  # on an old side before the series defines them
+        self._existing: dict[str, None] = {}  # on an old side before the series defines them
         self._pending: dict[str, Where] = {}  # first use of a name nothing has defined yet
         self._defined: dict[str, tuple[Where, ...]] = {}
         self._used: dict[str, list[int]] = {}  # patches using a defined name
@@ -59,8 +72,9 @@ class LifecycleCheck:
             for name, lines in facts.old_rows:
                 if name not in self._defined and not series_lines.issuperset(lines):
                     # Existed before the series: nothing about it can be flagged, forget it.
-                    self._existing.add(name)
+                    self._existing[name] = None
                     self._pending.pop(name, None)
+        _forget_oldest(self._existing, _NAMES)
         for facts in hunks:
             where = dict(facts.rows)
             for name in facts.introduces:
@@ -105,6 +119,7 @@ class LifecycleCheck:
     def _use(self, name: str, at: Where) -> None:
         if name not in self._defined:
             self._pending.setdefault(name, at)
+            _forget_oldest(self._pending, _NAMES)
             return
         patches = self._used.setdefault(name, [])
         if len(patches) < _LISTED and (not patches or patches[-1] != at[0]):
@@ -156,7 +171,7 @@ class ConsistencyCheck:
 
     def __init__(self) -> None:
         """Start with no file touched."""
-        self._files: dict[str, Tracked] = {}
+        self._files: dict[str, Tracked] = {}  # in the order they were last touched
         self._findings: list[Finding] = []
 
     def findings(self) -> list[Finding]:
@@ -175,13 +190,16 @@ class ConsistencyCheck:
             if diff.kind is ChangeKind.REMOVED:
                 self._files.pop(diff.path, None)
                 continue
-            tracked = {} if diff.kind is ChangeKind.ADDED else self._files.get(diff.path, {})
+            tracked = {} if diff.kind is ChangeKind.ADDED else self._files.pop(diff.path, {})
             tracked, seen = self._apply(number, diff, tracked)
             on_series.update(seen)
             if tracked:
                 self._files[diff.path] = tracked
             else:
                 self._files.pop(diff.path, None)
+        total = sum(map(len, self._files.values()))
+        while total > _TRACKED_LINES:
+            total -= len(self._files.pop(next(iter(self._files))))
         return frozenset(on_series)
 
     def _apply(self, number: int, diff: FileDiff, lines: Tracked) -> tuple[Tracked, set[int]]:
