@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 MANIFEST_NAME = "series.toml"
 # Inputs bigger than this (a long `git log -p`) are read one patch at a time, in file order.
-STREAM_ABOVE = 16 << 20
+STREAM_ABOVE = 1 << 20
 # Called after each patch with (patches done, patches expected or None when unknown).
 Progress = Callable[[int, int | None], None]
 
