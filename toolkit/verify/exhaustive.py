@@ -1,12 +1,15 @@
 """Every offset times every kept prot combination, enumerated with numpy on all cores.
 
-The offset space is cut into tasks for a process pool; each task walks its range in chunks small
-enough to stay in cache, and every step writes into buffers allocated once per task.
+The offset space is cut into tasks for a process pool forked once; each task walks its range in
+chunks that stay in L2, and every step writes into buffers allocated once per task. A chunk is
+judged from a few reductions of its encoded offsets; only a chunk that may fail is walked again
+element by element, to find its lowest failing offset.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -20,14 +23,20 @@ from toolkit.arch import Arch, Clause, Combine, FileLayout
 from toolkit.verify.records import Check, Counterexample, Outcome, Result
 from toolkit.verify.semantics import predicates, prot_moves, word_bits
 
-CHUNK = 1 << 15  # offsets per step: a few 128-256 KiB buffers stay in L2
+CHUNK = 1 << 16  # offsets per step: four uint32 buffers of 256 KiB stay in a 4 MiB L2
 TASK = 1 << 22  # offsets per pool task: enough work to hide the pickling
 MAX_BITS = 32  # above this the space is too large to enumerate
+WORD = (1 << 32) - 1  # the arrays the fast judge uses are uint32 unless a 64-bit PTE needs more
 
-Array = npt.NDArray[Any]  # uint32 or uint64, chosen by the PTE width
+Array = npt.NDArray[Any]  # uint32 or uint64
 Progress = Callable[[int, int], None]
 # (mask, equals) of a predicate clause; equals -1 means "any bit of mask set"
 Clauses = tuple[tuple[int, int], ...]
+Moves = tuple[tuple[int, int, int], ...]  # (src, mask, dst) of each moved field
+# One moved field as an array step: the value shifted left by `shift` (right when negative),
+# then and-ed with `mask` (-1 when the shift alone leaves no stray bit).
+Op = tuple[int, int]
+Failure = tuple[str, int, int]  # (check, offset, pgprot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +46,24 @@ class Spec:
     wide: bool  # 64-bit PTE
     add: bool  # fields are added and may carry (else they are or-ed, or added without carries)
     set_mask: int
-    encode: tuple[tuple[int, int, int], ...]  # (src, mask, dst)
-    decode: tuple[tuple[int, int, int], ...]
+    encode: Moves
+    decode: Moves
     top: int  # the encoder's C word: carries beyond it are lost
     prot: tuple[tuple[int, int, int], ...]  # (pgprot bit, PTE bit written, PTE bit read back)
     pgprots: tuple[int, ...]  # every combination of the kept bits
     file: Clauses
     none: Clauses
     present: Clauses
+    # The fast judge. Its arrays are uint32 when `bits` is 32; on a 64-bit PTE whose encoded
+    # offsets span at most 32 bits they hold the PTE shifted right by `low`.
+    bits: int
+    low: int
+    enc_ops: tuple[Op, ...]
+    top_op: int  # mask on the encoded offsets (in the shifted frame), -1 when none is needed
+    dec_ops: tuple[Op, ...]
+    consts: tuple[tuple[int, int, int, int], ...]  # (pgprot, PTE bits it adds, decoded, read back)
+    unique_reads: bool  # each kept bit read from one PTE bit: pgprot is judged by reductions
+    seen: int  # the PTE bits the predicates and pte_to_pgprot() look at
 
 
 def _disjoint(masks: list[int]) -> bool:
@@ -55,6 +74,78 @@ def _disjoint(masks: list[int]) -> bool:
             return False
         seen |= mask
     return True
+
+
+def _ops(
+    moves: Moves, possible: int, shift_in: int, shift_out: int, bits: int, keep: int, add: bool
+) -> tuple[tuple[Op, ...], int] | None:
+    """`moves` as array steps, and the bits their result can hold; None if a kept bit is lost.
+
+    The input array holds the value shifted right by `shift_in` and may have the bits of
+    `possible` set; the output holds the result shifted right by `shift_out` in a word of `bits`.
+    A bit of `keep` the result may have must fit in that window, or the steps are not exact.
+    """
+    word = (1 << bits) - 1
+    window = word << shift_out
+    ops: list[Op] = []
+    reach = 0
+    for src, mask, dst in moves:
+        real = (((possible << shift_in) >> src) & mask) << dst
+        if real & keep & ~window:
+            return None
+        shift = dst - src + shift_in - shift_out
+        if not real or abs(shift) >= bits:
+            continue  # nothing of the input lands in the window: the step adds nothing
+        field = ((mask << dst) >> shift_out) & word
+        moved = (possible << shift if shift >= 0 else possible >> -shift) & word
+        if not moved & field:
+            continue
+        ops.append((shift, -1 if not moved & ~field else field))
+        reach |= moved & field
+    # a sum that carries may set any bit of the word
+    return tuple(ops), word if add and len(ops) > 1 else reach
+
+
+def _moved(moves: Moves, word: int, add: bool) -> int:
+    """The moves applied to one integer, as _fields applies them to an array."""
+    value = 0
+    for src, mask, dst in moves:
+        value = (
+            value + ((word >> src & mask) << dst) if add else value | (word >> src & mask) << dst
+        )
+    return value
+
+
+def _judge_ops(
+    wide: bool, add: bool, encode: Moves, decode: Moves, max_bits: int, top: int
+) -> tuple[int, int, tuple[Op, ...], int, tuple[Op, ...]]:
+    """(bits, low, enc_ops, top_op, dec_ops): uint32 steps when the offsets allow, else 64-bit."""
+    offsets = (1 << max_bits) - 1
+    if wide and not add:
+        # a 64-bit PTE whose encoded offsets fit one 32-bit window is judged in uint32
+        found = _ops(encode, offsets, 0, 0, 64, 0, False)
+        assert found is not None  # nothing is kept, so nothing is lost
+        used = found[1] & top
+        low = (used & -used).bit_length() - 1 if used else 0
+        enc = _ops(encode, offsets, 0, low, 32, top, False)
+        if enc is not None:
+            frame_top = (top >> low) & WORD
+            dec = _ops(decode, enc[1] & frame_top, low, 0, 32, -1, False)
+            if dec is not None:
+                top_op = frame_top if enc[1] & ~frame_top else -1
+                return 32, low, enc[0], top_op, dec[0]
+    bits = 64 if wide else 32
+    word = (1 << bits) - 1
+    found = _ops(encode, offsets, 0, 0, bits, word, add)
+    assert found is not None  # truncation to the PTE word is what C does too
+    enc_ops, reach = found
+    if add:
+        # the constant bits are added after the offsets and may carry into any bit
+        reach = word
+    top_op = top & word if reach & ~top else -1
+    decoded = _ops(decode, reach & top, 0, 0, bits, word, add)
+    assert decoded is not None
+    return bits, 0, enc_ops, top_op, decoded[0]
 
 
 def _spec(arch: Arch, layout: FileLayout) -> Spec:
@@ -75,41 +166,70 @@ def _spec(arch: Arch, layout: FileLayout) -> Spec:
     written += [1 << dst for _, dst, _ in prots]
     read = [m.dst_mask for m in layout.decode]
     carries = not (_disjoint(written) and _disjoint(read))
+    add = layout.combine is Combine.ADD and carries
+    wide = arch.pte_bits > 32
+    full = (1 << (64 if wide else 32)) - 1
+    top = (1 << word_bits(arch, layout)) - 1
+    encode = tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.encode)
+    decode = tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.decode)
+    pmoves = tuple((read_at, 1, src) for src, _, read_at in prots)
+    consts = []
+    for pgprot in pgprots:
+        bits = sum((pgprot >> src & 1) << dst for src, dst, _ in prots)
+        const = ((layout.set_mask + bits) & full) if add else (layout.set_mask | bits) & top
+        consts.append(
+            (pgprot, const, _moved(decode, const, False) & full, _moved(pmoves, const, False))
+        )
+    found = (clauses(rules.file), clauses(rules.none), clauses(rules.present))
+    seen = sum(1 << read_at for _, _, read_at in prots)
+    for group in found:
+        for mask, _ in group:
+            seen |= mask
+    bits, low, enc_ops, top_op, dec_ops = _judge_ops(
+        wide, add, encode, decode, layout.max_bits, top
+    )
     return Spec(
-        wide=arch.pte_bits > 32,
-        add=layout.combine is Combine.ADD and carries,
+        wide=wide,
+        add=add,
         set_mask=layout.set_mask,
-        encode=tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.encode),
-        decode=tuple((m.src, (1 << m.width) - 1, m.dst) for m in layout.decode),
-        top=(1 << word_bits(arch, layout)) - 1,
+        encode=encode,
+        decode=decode,
+        top=top,
         prot=prots,
         pgprots=pgprots,
-        file=clauses(rules.file),
-        none=clauses(rules.none),
-        present=clauses(rules.present),
+        file=found[0],
+        none=found[1],
+        present=found[2],
+        bits=bits,
+        low=low,
+        enc_ops=enc_ops,
+        top_op=top_op,
+        dec_ops=dec_ops,
+        consts=tuple(consts),
+        unique_reads=len({src for src, _, _ in prots}) == len(prots),
+        seen=seen,
     )
 
 
-def _fields(
-    spec_moves: tuple[tuple[int, int, int], ...], word: Array, out: Array, tmp: Array, add: bool
-) -> None:
-    """out (already holding the constant bits) gets every moved field of `word`, in place."""
-    for src, mask, dst in spec_moves:
-        np.right_shift(word, src, out=tmp)
-        np.bitwise_and(tmp, mask, out=tmp)
-        np.left_shift(tmp, dst, out=tmp)
-        if add:
-            np.add(out, tmp, out=out)
+def _apply(ops: tuple[Op, ...], word: Array, out: Array, tmp: Array, add: bool) -> None:
+    """out = the sum or OR of every step applied to `word`, in place."""
+    if not ops:
+        out.fill(0)
+    for i, (shift, mask) in enumerate(ops):
+        dest = out if i == 0 else tmp
+        if shift > 0:
+            np.left_shift(word, shift, out=dest)
+        elif shift < 0:
+            np.right_shift(word, -shift, out=dest)
+        elif mask >= 0:
+            np.bitwise_and(word, mask, out=dest)
+            mask = -1
         else:
-            np.bitwise_or(out, tmp, out=out)
-
-
-def _predicate(clauses: Clauses, pte: Array, tmp: Array, hit: npt.NDArray[np.bool_]) -> None:
-    """hit = whether the predicate holds for each PTE (the slow, exact path)."""
-    hit.fill(False)
-    for mask, equals in clauses:
-        np.bitwise_and(pte, mask, out=tmp)
-        hit |= tmp != 0 if equals < 0 else tmp == equals
+            np.copyto(dest, word)
+        if mask >= 0:
+            np.bitwise_and(dest, mask, out=dest)
+        if i:
+            (np.add if add else np.bitwise_or)(out, tmp, out=out)
 
 
 def _always(clauses: Clauses, both: tuple[int, int]) -> bool:
@@ -136,122 +256,196 @@ def _never(clauses: Clauses, both: tuple[int, int]) -> bool:
     return True
 
 
-def _moved(moves: tuple[tuple[int, int, int], ...], word: int, add: bool) -> int:
-    """The moves applied to one integer, as _fields applies them to an array."""
-    value = 0
-    for src, mask, dst in moves:
-        value = (
-            value + ((word >> src & mask) << dst) if add else value | (word >> src & mask) << dst
+def _suspects(spec: Spec, pgprot: int, read: int, both: tuple[int, int]) -> set[str]:
+    """The checks other than pgoff one pgprot may fail, from the OR and AND of its PTEs.
+
+    `read` is pte_to_pgprot() of the pgprot's constant bits; with each kept bit read from one
+    PTE bit, the bit read back is the same in every PTE of the chunk, or the reductions show
+    that it is not.
+    """
+    found: set[str] = set()
+    if spec.prot:
+        if not spec.unique_reads:
+            found.add(Check.PGPROT.value)
+        else:
+            pmoves = tuple((at, 1, src) for src, _, at in spec.prot)
+            ored, anded = (_moved(pmoves, value, False) for value in both)
+            if read & ~pgprot | ~read & (ored & ~pgprot | ~anded & pgprot):
+                found.add(Check.PGPROT.value)
+    if not _always(spec.file, both) or not _never(spec.none, both):
+        found.add(Check.FILE.value)
+    if not _never(spec.present, both):
+        found.add(Check.PRESENT.value)
+    return found
+
+
+class _Judge:
+    """Buffers of one task and the per-chunk verdict: which checks the chunk may fail."""
+
+    def __init__(self, spec: Spec, size: int) -> None:
+        """Allocate the chunk buffers once for the whole task."""
+        self.spec = spec
+        dtype = np.uint32 if spec.bits == 32 else np.uint64
+        self.base = np.arange(size, dtype=dtype)
+        # `pte` is touched only when fields carry, so it costs no cache otherwise
+        self.off, self.fields, self.tmp, self.back, self.pte = (
+            np.empty(size, dtype=dtype) for _ in range(5)
         )
-    return value
+        # Under "or" the verdict depends on a few reduced words only, so chunks repeat it.
+        self.cache: dict[tuple[int, int, int, int], frozenset[str]] = {}
+        self.decoded = 0
+        for _, _, decoded, _ in spec.consts:
+            self.decoded |= decoded
+
+    def views(self, n: int) -> tuple[Array, Array, Array, Array, Array]:
+        """The buffers cut to the `n` offsets of this chunk."""
+        return self.base[:n], self.off[:n], self.fields[:n], self.tmp[:n], self.back[:n]
+
+    def judge(self, at: int, n: int) -> frozenset[str]:
+        """The checks that may fail on offsets at..at+n-1 (exact for pgoff and pgprot)."""
+        spec = self.spec
+        base, off, fields, tmp, back = self.views(n)
+        np.add(base, at, out=off)
+        _apply(spec.enc_ops, off, fields, tmp, spec.add)
+        if spec.add:
+            return self._judge_sums(n)
+        if spec.top_op >= 0:
+            np.bitwise_and(fields, spec.top_op, out=fields)
+        ored = int(np.bitwise_or.reduce(fields)) << spec.low
+        anded = int(np.bitwise_and.reduce(fields)) << spec.low
+        _apply(spec.dec_ops, fields, back, tmp, False)
+        np.bitwise_xor(back, off, out=back)
+        errors = int(np.bitwise_or.reduce(back))
+        # the offsets of a range share the bits above the highest bit where its ends differ
+        last = at + n - 1
+        common = at & ~((1 << (at ^ last).bit_length()) - 1)
+        key = (ored & spec.seen, anded & spec.seen, errors, common & self.decoded)
+        verdict = self.cache.get(key)
+        if verdict is None:
+            found: set[str] = set()
+            for pgprot, const, decoded, read in spec.consts:
+                # decode(fields | const) = decode(fields) | decoded: a bit decoded from the
+                # constant is wrong where an offset lacks it, any other where `errors` has it
+                if errors & ~decoded or ~common & decoded:
+                    found.add(Check.PGOFF.value)
+                found |= _suspects(spec, pgprot, read, (ored | const, anded | const))
+            verdict = self.cache[key] = frozenset(found)
+        return verdict
+
+    def _judge_sums(self, n: int) -> frozenset[str]:
+        """The verdict when fields are added with carries: each pgprot's PTEs are built."""
+        spec = self.spec
+        _, off, fields, tmp, back = self.views(n)
+        pte = self.pte[:n]
+        found: set[str] = set()
+        for pgprot, const, _, _ in spec.consts:
+            np.add(fields, const, out=pte)
+            if spec.top_op >= 0:
+                np.bitwise_and(pte, spec.top_op, out=pte)
+            _apply(spec.dec_ops, pte, back, tmp, True)
+            np.bitwise_xor(back, off, out=back)
+            if np.bitwise_or.reduce(back):
+                found.add(Check.PGOFF.value)
+            both = (int(np.bitwise_or.reduce(pte)), int(np.bitwise_and.reduce(pte)))
+            found |= _suspects(spec, pgprot, 0, both)
+        return frozenset(found)
 
 
-def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[tuple[str, int, int], ...]]:
-    """Check offsets start..stop-1 with every pgprot; the count and the first failure per check.
+def _fields(moves: Moves, word: Array, out: Array, tmp: Array, add: bool) -> None:
+    """out (already holding the constant bits) gets every moved field of `word`, in place."""
+    for src, mask, dst in moves:
+        np.right_shift(word, src, out=tmp)
+        np.bitwise_and(tmp, mask, out=tmp)
+        np.left_shift(tmp, dst, out=tmp)
+        if add:
+            np.add(out, tmp, out=out)
+        else:
+            np.bitwise_or(out, tmp, out=out)
 
-    Each chunk is judged first from the OR and AND of its PTEs and from XOR error words, which
-    settles a correct layout; only a chunk those cannot clear is tested element by element.
-    Under "or" every decoder is a bit extraction, so decode(fields | c) = decode(fields) |
-    decode(c): the offset part is decoded once per chunk and each pgprot adds a constant.
+
+def _hits(clauses: Clauses, pte: Array) -> npt.NDArray[np.bool_]:
+    """Whether the predicate holds for each PTE."""
+    hit = np.zeros(pte.shape, dtype=np.bool_)
+    for mask, equals in clauses:
+        part = pte & mask
+        hit |= part != 0 if equals < 0 else part == equals
+    return hit
+
+
+def _locate(spec: Spec, at: int, n: int, checks: frozenset[str]) -> dict[str, Failure]:
+    """The lowest failing offset of each of `checks` in at..at+n-1, and the first pgprot there.
+
+    Element by element in the PTE's own width, straight from the moves: a second computation
+    that does not share the judge's shifted frame or folded constants.
     """
     dtype = np.uint64 if spec.wide else np.uint32
     full = (1 << (64 if spec.wide else 32)) - 1
-    size = min(CHUNK, stop - start)
-    offsets = np.arange(start, start + size, dtype=dtype)
-    fields, pte, tmp, back, dec, pdec = (np.empty(size, dtype=dtype) for _ in range(6))
-    hit = np.empty(size, dtype=np.bool_)
-    failures: dict[str, tuple[str, int, int]] = {}
+    offsets = np.arange(at, at + n, dtype=dtype)
+    fields = np.full(n, spec.set_mask & full, dtype=dtype)
+    tmp, pte, back = (np.empty(n, dtype=dtype) for _ in range(3))
+    _fields(spec.encode, offsets, fields, tmp, spec.add)
     pmoves = tuple((read, 1, src) for src, _, read in spec.prot)
-    done = 0
+    best: dict[str, tuple[int, int]] = {}
+    for pgprot in spec.pgprots:
+        const = sum((pgprot >> src & 1) << dst for src, dst, _ in spec.prot) & full
+        (np.add if spec.add else np.bitwise_or)(fields, const, out=pte)
+        np.bitwise_and(pte, spec.top & full, out=pte)
+        bad: dict[str, npt.NDArray[np.bool_]] = {}
+        if Check.PGOFF.value in checks:
+            back.fill(0)
+            _fields(spec.decode, pte, back, tmp, spec.add)
+            bad[Check.PGOFF.value] = back != offsets
+        if Check.PGPROT.value in checks:
+            back.fill(0)
+            _fields(pmoves, pte, back, tmp, False)
+            bad[Check.PGPROT.value] = back != pgprot
+        if Check.FILE.value in checks:
+            bad[Check.FILE.value] = ~_hits(spec.file, pte) | _hits(spec.none, pte)
+        if Check.PRESENT.value in checks:
+            bad[Check.PRESENT.value] = _hits(spec.present, pte)
+        for check, where in bad.items():
+            if where.any():
+                index = int(np.argmax(where))
+                if check not in best or index < best[check][0]:
+                    best[check] = (index, pgprot)
+    return {check: (check, at + index, pgprot) for check, (index, pgprot) in best.items()}
 
-    def note(check: Check, bad: npt.NDArray[np.bool_], n: int, pgprot: int) -> None:
-        """Note the first PTE of the chunk where `bad` is set, once per check."""
-        if check.value not in failures and bad[:n].any():
-            index = int(np.argmax(bad[:n]))
-            failures[check.value] = (check.value, int(offsets[index]), pgprot)
 
-    def differs(check: Check, errors: Array, n: int, pgprot: int) -> None:
-        """Note the first nonzero entry of `errors` (an XOR with the expected values)."""
-        if check.value not in failures and np.bitwise_or.reduce(errors[:n]):
-            index = int(np.flatnonzero(errors[:n])[0])
-            failures[check.value] = (check.value, int(offsets[index]), pgprot)
+def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[Failure, ...]]:
+    """Check offsets start..stop-1 with every pgprot; the count and the first failure per check.
 
-    def predicates(
-        n: int, pgprot: int, both: tuple[int, int], make_pte: Callable[[], None]
-    ) -> None:
-        """The file, none and present checks; the PTEs are built only if a reduction can't tell."""
-        built = False
-        for check, clauses, wanted in (
-            (Check.FILE, spec.file, True),
-            (Check.FILE, spec.none, False),
-            (Check.PRESENT, spec.present, False),
-        ):
-            if (_always if wanted else _never)(clauses, both) or check.value in failures:
-                continue
-            if not built:
-                make_pte()
-                built = True
-            _predicate(clauses, pte, tmp, hit)
-            if wanted:
-                np.logical_not(hit, out=hit)
-            note(check, hit, n, pgprot)
-
+    The first failure of a check is its lowest failing offset, with the first pgprot (in the
+    order of `spec.pgprots`) failing there: the same whatever the chunk and task sizes.
+    """
+    size = min(CHUNK, stop - start)
+    judge = _Judge(spec, size)
+    failures: dict[str, Failure] = {}
     at = start
     while at < stop:
         n = min(size, stop - at)
-        if at != start:
-            np.add(offsets, size, out=offsets)
-        fields.fill(spec.set_mask)
-        _fields(spec.encode, offsets, fields, tmp, spec.add)
-        if not spec.add:
-            if spec.top != full:
-                np.bitwise_and(fields, spec.top, out=fields)
-            dec.fill(0)
-            _fields(spec.decode, fields, dec, tmp, False)
-            pdec.fill(0)
-            _fields(pmoves, fields, pdec, tmp, False)
-            ored = int(np.bitwise_or.reduce(fields[:n]))
-            anded = int(np.bitwise_and.reduce(fields[:n]))
-        for pgprot in spec.pgprots:
-            const = sum((pgprot >> src & 1) << dst for src, dst, _ in spec.prot)
-            if spec.add:
-                np.add(fields, const, out=pte)
-                if spec.top != full:
-                    np.bitwise_and(pte, spec.top, out=pte)
-                back.fill(0)
-                _fields(spec.decode, pte, back, tmp, True)
-                np.bitwise_xor(back, offsets, out=back)
-                differs(Check.PGOFF, back, n, pgprot)
-                if spec.prot:
-                    back.fill(0)
-                    _fields(pmoves, pte, back, tmp, False)
-                    np.bitwise_xor(back, pgprot, out=back)
-                    differs(Check.PGPROT, back, n, pgprot)
-                both = (int(np.bitwise_or.reduce(pte[:n])), int(np.bitwise_and.reduce(pte[:n])))
-                predicates(n, pgprot, both, lambda: None)
-            else:
-                const &= spec.top
-                np.bitwise_or(dec, _moved(spec.decode, const, False) & full, out=back)
-                np.bitwise_xor(back, offsets, out=back)
-                differs(Check.PGOFF, back, n, pgprot)
-                if spec.prot:
-                    np.bitwise_or(pdec, _moved(pmoves, const, False) & full, out=back)
-                    np.bitwise_xor(back, pgprot, out=back)
-                    differs(Check.PGPROT, back, n, pgprot)
-
-                def make_pte(c: int = const) -> None:
-                    """Build this pgprot's PTEs, for the element-wise path."""
-                    np.bitwise_or(fields, c, out=pte)
-
-                predicates(n, pgprot, (ored | const, anded | const), make_pte)
-            done += n
+        pending = judge.judge(at, n) - failures.keys()
+        if pending:
+            failures.update(_locate(spec, at, n, frozenset(pending)))
         at += n
-    return done, tuple(failures.values())
+    return (stop - start) * len(spec.pgprots), tuple(failures.values())
 
 
-def _task(args: tuple[Spec, int, int]) -> tuple[int, tuple[tuple[str, int, int], ...]]:
+def _task(args: tuple[Spec, int, int]) -> tuple[int, tuple[Failure, ...]]:
     """One pool task: a range of offsets (a top-level function, so it pickles)."""
     return _run_range(*args)
+
+
+_POOLS: dict[int, multiprocessing.pool.Pool] = {}
+
+
+def _pool(workers: int) -> multiprocessing.pool.Pool:
+    """A pool of `workers` processes, forked on first use and kept for every later layout."""
+    pool = _POOLS.get(workers)
+    if pool is None:
+        # Forked once: `rfp verify --all` enumerates dozens of layouts, and a fork per layout
+        # cost more than a small layout's whole enumeration. multiprocessing ends it at exit.
+        pool = _POOLS[workers] = multiprocessing.get_context("fork").Pool(workers)
+    return pool
 
 
 def _holds(clauses: tuple[Clause, ...], pte: int) -> bool:
@@ -294,27 +488,20 @@ def enumerate_layout(
     workers = workers or os.cpu_count() or 1
     began = time.perf_counter()
     checked = 0
-    found: dict[str, tuple[str, int, int]] = {}
-    outputs: Iterator[tuple[int, tuple[tuple[str, int, int], ...]]]
+    found: dict[str, Failure] = {}
+    outputs: Iterator[tuple[int, tuple[Failure, ...]]]
     if workers == 1 or len(tasks) == 1:
         outputs = map(_task, tasks)
-        pool = None
     else:
-        pool = multiprocessing.get_context("fork").Pool(min(workers, len(tasks)))
-        outputs = pool.imap_unordered(_task, tasks)
-    try:
-        for count, failures in outputs:
-            checked += count
-            for failure in failures:
-                # tasks finish in any order: keep the lowest offset so the answer is stable
-                if failure[0] not in found or failure[1] < found[failure[0]][1]:
-                    found[failure[0]] = failure
-            if progress is not None:
-                progress(checked, total * len(spec.pgprots))
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+        outputs = _pool(workers).imap_unordered(_task, tasks)
+    for count, failures in outputs:
+        checked += count
+        for failure in failures:
+            # tasks finish in any order: keep the lowest offset so the answer is stable
+            if failure[0] not in found or failure[1] < found[failure[0]][1]:
+                found[failure[0]] = failure
+        if progress is not None:
+            progress(checked, total * len(spec.pgprots))
     seconds = time.perf_counter() - began
     rate = checked / seconds if seconds > 0 else None
     if not found:
