@@ -23,7 +23,7 @@ def _repo(path: str | Path) -> git.Repo:
         raise MissingInputError("not a git repository", path) from None
 
 
-def _failure(exc: git.GitCommandError) -> str:
+def _failure(exc: git.CommandError) -> str:
     """The first line git wrote to stderr, without GitPython's `stderr: '...'` wrapping."""
     text = str(exc.stderr).strip()
     text = text.removeprefix("stderr:").strip().strip("'")
@@ -37,7 +37,7 @@ def format_patches(repo: str | Path, rev_range: str) -> bytes:
         out = _repo(repo).git.format_patch(
             "--stdout", rev_range, stdout_as_string=False, strip_newline_in_stdout=False
         )
-    except git.GitCommandError as exc:
+    except git.CommandError as exc:
         message = f"git format-patch {rev_range} failed: {_failure(exc)}"
         raise ExternalToolError(message, repo) from None
     assert isinstance(out, bytes)  # stdout_as_string=False
@@ -70,9 +70,9 @@ def am(repo: str | Path, mbox: str | Path) -> None:
     handle = _repo(repo)
     try:
         handle.git.am("--patch-format=mboxrd", str(mbox))
-    except git.GitCommandError as exc:
+    except git.CommandError as exc:
         # nothing to abort when am stopped before starting
-        with contextlib.suppress(git.GitCommandError):
+        with contextlib.suppress(git.CommandError):
             handle.git.am("--abort")
         raise ExternalToolError(f"git am failed: {_failure(exc)}", mbox) from None
 
@@ -108,7 +108,7 @@ def commit_paths(
     try:
         # With author None GitPython reads user.name/user.email from git config.
         return handle.index.commit(message, author=actor).hexsha
-    except git.GitCommandError as exc:
+    except git.CommandError as exc:
         raise ExternalToolError(f"git commit failed: {_failure(exc)}", repo) from None
     except ValueError as exc:
         raise ExternalToolError(f"git commit failed: {exc}", repo) from None
