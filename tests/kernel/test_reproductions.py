@@ -1,14 +1,17 @@
-"""The named reproductions on this kernel: -EINVAL for remap_file_pages, -ENOMEM at the limit."""
+"""The named reproductions on this kernel: -EINVAL, -ENOMEM at the limit, the model gaps found."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.kernel.needs import needs_kernel
 from toolkit.kernel.diff import compare
 from toolkit.kernel.runner import max_map_count, run_on_kernel
 from toolkit.kernel.uml import uml_pattern
-from toolkit.scenario.format import parse_scenario
+from toolkit.scenario.files import SUITE
+from toolkit.scenario.format import load_scenario, parse_scenario
 
 EINVAL_CASES = """
 title = "remap_file_pages refusals of today's kernel"
@@ -82,3 +85,14 @@ def test_enomem_at_max_map_count() -> None:
     # one or two that /proc/self/maps lists but the limit does not count, like [vsyscall]).
     assert abs(kernel.vmas + kernel.own_vmas - limit) <= 2
     assert kernel.remapped < emulated.remapped
+
+
+@needs_kernel
+@pytest.mark.parametrize("name", ["vma-account-private-writable", "madvise-hints-split"])
+def test_model_gap_repros_meet_their_expectations_on_the_kernel(name: str) -> None:
+    """The VM_ACCOUNT and madvise repros: this kernel gives what the suite file expects."""
+    scenario = load_scenario(SUITE / f"{name}.toml")
+    got = run_on_kernel(scenario)
+    # The kernel is an unpatched kernel: where the file expects otherwise emulated, that holds.
+    assert got == tuple(op.expect_emulated or op.expect for op in scenario.ops)
+    assert compare(scenario).agrees
