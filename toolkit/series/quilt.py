@@ -22,7 +22,6 @@ class Entry:
     name: str  # the quilt name, without .patch
     file: Path
     strip: int
-    line: int  # line of the `series` file naming it
 
 
 def entries(directory: Path) -> Iterator[Entry]:
@@ -49,7 +48,7 @@ def entries(directory: Path) -> Iterator[Entry]:
         if not found.resolve().is_relative_to(root):
             raise UnsafePathError(f"patch {name!r} leads out of the directory", series, number)
         quilt_name = name.removesuffix(".patch").removesuffix(".diff")
-        yield Entry(quilt_name, found, strip, number)
+        yield Entry(quilt_name, found, strip)
 
 
 def _strip_level(options: list[str], series: Path, line: int) -> int:
