@@ -8,6 +8,7 @@ element by element, to find its lowest failing offset.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -443,9 +444,19 @@ def _pool(workers: int) -> multiprocessing.pool.Pool:
     pool = _POOLS.get(workers)
     if pool is None:
         # Forked once: `rfp verify --all` enumerates dozens of layouts, and a fork per layout
-        # cost more than a small layout's whole enumeration. multiprocessing ends it at exit.
+        # cost more than a small layout's whole enumeration.
+        if not _POOLS:
+            atexit.register(_close_pools)
         pool = _POOLS[workers] = multiprocessing.get_context("fork").Pool(workers)
     return pool
+
+
+def _close_pools() -> None:
+    """End the kept pools before interpreter shutdown, which would leave a running one broken."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.close()
+        pool.join()
 
 
 def _holds(clauses: tuple[Clause, ...], pte: int) -> bool:
