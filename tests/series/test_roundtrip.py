@@ -148,3 +148,13 @@ def test_bundled_series_as_a_git_branch(tmp_path: Path, capsys: pytest.CaptureFi
     vcs.am(repo, without_cover)
     branch = read_series(repo, git_range=f"{base}..HEAD")
     assert [_changes(p) for p in branch.patches] == [_changes(p) for p in bundled.patches]
+
+
+def test_git_log_export_is_a_clean_mail(tmp_path: Path) -> None:
+    """A `git log -p` series exports as mails whose message is the commit's, not its log lines."""
+    series = read_series(DATA / "git-log.txt")
+    out = tmp_path / "log.mbox"
+    out.write_bytes(to_mbox(series, cover=False))
+    again = read_series(out)
+    assert [_content(p) for p in again.patches] == [_content(p) for p in series.patches]
+    assert not any("Author:" in p.description for p in again.patches)

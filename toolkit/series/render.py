@@ -94,7 +94,13 @@ def _exportable(patch: Patch, text: str, total: int) -> str:
         # git am strips one component: give the paths an `a/` `b/` prefix
         files = [dataclasses.replace(f, header=_p1_header(f)) for f in patch.files]
         text = render_text(dataclasses.replace(patch, files=tuple(files)))
-    if not _has_headers(patch):
+    if patch.envelope is not None and patch.envelope.startswith("commit "):
+        # A git log entry's Author:/Date: block and indented message are no mail: the mail is
+        # built from the records, message then `---` then the diff, as git format-patch does.
+        message = f"{patch.description}\n---\n\n" if patch.description else "---\n\n"
+        diff = "".join(render_file(f) for f in patch.files) + patch.trailer
+        text = _mail_headers(patch, total) + message + diff
+    elif not _has_headers(patch):
         text = _mail_headers(patch, total) + text
     head = text.split("\n\n", 1)[0].lower()
     if not text.isascii() and "content-type:" not in head:
