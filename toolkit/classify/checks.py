@@ -95,8 +95,8 @@ class LifecycleCheck:
                     )
 
     def watched(self) -> AbstractSet[str]:
-        """The names the series has defined so far: a later hunk naming one needs parsing."""
-        return self._defined.keys()
+        """Names the series removed every definition of: a hunk naming one must be parsed."""
+        return self._gone.keys()
 
     def _define(self, name: str, at: Where) -> None:
         earlier = self._defined.get(name, ())
