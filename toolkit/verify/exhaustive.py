@@ -34,9 +34,9 @@ Progress = Callable[[int, int], None]
 # (mask, equals) of a predicate clause; equals -1 means "any bit of mask set"
 Clauses = tuple[tuple[int, int], ...]
 Moves = tuple[tuple[int, int, int], ...]  # (src, mask, dst) of each moved field
-# One moved field as an array step: the value shifted left by `shift` (right when negative),
-# then and-ed with `mask` (-1 when the shift alone leaves no stray bit).
-Op = tuple[int, int]
+# One moved field as an array step: input word `w` shifted left by `shift` (right when
+# negative), then and-ed with `mask` (-1 when the shift alone leaves no stray bit).
+Op = tuple[int, int, int]
 Failure = tuple[str, int, int]  # (check, offset, pgprot)
 
 
@@ -55,13 +55,14 @@ class Spec:
     file: Clauses
     none: Clauses
     present: Clauses
-    # The fast judge. Its arrays are uint32 when `bits` is 32; on a 64-bit PTE whose encoded
-    # offsets span at most 32 bits they hold the PTE shifted right by `low`.
+    # The fast judge works on uint32 words: word v of the encoded offsets holds PTE bits
+    # low+32v..low+32v+31, and word v of what decodes from them offset bits 32v..32v+31.
+    # Fields that carry are judged in one word as wide as the PTE instead (`bits`).
     bits: int
     low: int
-    enc_ops: tuple[Op, ...]
-    top_op: int  # mask on the encoded offsets (in the shifted frame), -1 when none is needed
-    dec_ops: tuple[Op, ...]
+    enc_ops: tuple[tuple[Op, ...], ...]  # per word of the encoded offsets
+    top_ops: tuple[int, ...]  # mask per encoded word, -1 where none is needed
+    dec_ops: tuple[tuple[Op, ...], ...]  # per word of the decoded offsets
     consts: tuple[tuple[int, int, int, int], ...]  # (pgprot, PTE bits it adds, decoded, read back)
     unique_reads: bool  # each kept bit read from one PTE bit: pgprot is judged by reductions
     seen: int  # the PTE bits the predicates and pte_to_pgprot() look at
@@ -78,33 +79,35 @@ def _disjoint(masks: list[int]) -> bool:
 
 
 def _ops(
-    moves: Moves, possible: int, shift_in: int, shift_out: int, bits: int, keep: int, add: bool
-) -> tuple[tuple[Op, ...], int] | None:
-    """`moves` as array steps, and the bits their result can hold; None if a kept bit is lost.
+    moves: Moves,
+    possible: tuple[int, ...],
+    shifts: tuple[int, int],
+    words: int,
+    bits: int,
+    add: bool,
+) -> tuple[tuple[tuple[Op, ...], ...], tuple[int, ...]]:
+    """`moves` as array steps per output word, and the bits each output word can hold.
 
-    The input array holds the value shifted right by `shift_in` and may have the bits of
-    `possible` set; the output holds the result shifted right by `shift_out` in a word of `bits`.
-    A bit of `keep` the result may have must fit in that window, or the steps are not exact.
+    Input word w holds the value's bits from shifts[0] + bits*w, and may have the bits of
+    possible[w] set; output word v holds the result's bits from shifts[1] + bits*v.
     """
     word = (1 << bits) - 1
-    window = word << shift_out
-    ops: list[Op] = []
-    reach = 0
+    ops: list[list[Op]] = [[] for _ in range(words)]
+    reach = [0] * words
     for src, mask, dst in moves:
-        real = (((possible << shift_in) >> src) & mask) << dst
-        if real & keep & ~window:
-            return None
-        shift = dst - src + shift_in - shift_out
-        if not real or abs(shift) >= bits:
-            continue  # nothing of the input lands in the window: the step adds nothing
-        field = ((mask << dst) >> shift_out) & word
-        moved = (possible << shift if shift >= 0 else possible >> -shift) & word
-        if not moved & field:
-            continue
-        ops.append((shift, -1 if not moved & ~field else field))
-        reach |= moved & field
-    # a sum that carries may set any bit of the word
-    return tuple(ops), word if add and len(ops) > 1 else reach
+        for w, can in enumerate(possible):
+            for v in range(words):
+                shift = dst - src + shifts[0] + bits * w - shifts[1] - bits * v
+                if abs(shift) >= bits:
+                    continue  # no bit of input word w lands in output word v
+                field = ((mask << dst) >> (shifts[1] + bits * v)) & word
+                moved = (can << shift if shift >= 0 else can >> -shift) & word
+                if moved & field:
+                    ops[v].append((w, shift, -1 if not moved & ~field else field))
+                    reach[v] |= moved & field
+    if add and any(len(found) > 1 for found in ops):
+        reach = [word] * words  # a sum that carries may set any bit of the word
+    return tuple(tuple(found) for found in ops), tuple(reach)
 
 
 def _moved(moves: Moves, word: int, add: bool) -> int:
@@ -119,34 +122,29 @@ def _moved(moves: Moves, word: int, add: bool) -> int:
 
 def _judge_ops(
     wide: bool, add: bool, encode: Moves, decode: Moves, max_bits: int, top: int
-) -> tuple[int, int, tuple[Op, ...], int, tuple[Op, ...]]:
-    """(bits, low, enc_ops, top_op, dec_ops): uint32 steps when the offsets allow, else 64-bit."""
-    offsets = (1 << max_bits) - 1
-    if wide and not add:
-        # a 64-bit PTE whose encoded offsets fit one 32-bit window is judged in uint32
-        found = _ops(encode, offsets, 0, 0, 64, 0, False)
-        assert found is not None  # nothing is kept, so nothing is lost
-        used = found[1] & top
-        low = (used & -used).bit_length() - 1 if used else 0
-        enc = _ops(encode, offsets, 0, low, 32, top, False)
-        if enc is not None:
-            frame_top = (top >> low) & WORD
-            dec = _ops(decode, enc[1] & frame_top, low, 0, 32, -1, False)
-            if dec is not None:
-                top_op = frame_top if enc[1] & ~frame_top else -1
-                return 32, low, enc[0], top_op, dec[0]
-    bits = 64 if wide else 32
-    word = (1 << bits) - 1
-    found = _ops(encode, offsets, 0, 0, bits, word, add)
-    assert found is not None  # truncation to the PTE word is what C does too
-    enc_ops, reach = found
+) -> tuple[int, int, tuple[tuple[Op, ...], ...], tuple[int, ...], tuple[tuple[Op, ...], ...]]:
+    """(bits, low, enc_ops, top_ops, dec_ops) of the fast judge."""
+    offsets = ((1 << max_bits) - 1,)
+    full = (1 << (64 if wide else 32)) - 1
     if add:
-        # the constant bits are added after the offsets and may carry into any bit
-        reach = word
-    top_op = top & word if reach & ~top else -1
-    decoded = _ops(decode, reach & top, 0, 0, bits, word, add)
-    assert decoded is not None
-    return bits, 0, enc_ops, top_op, decoded[0]
+        # carries need the PTE's own word; the constant bits may carry into any of its bits
+        bits = 64 if wide else 32
+        enc, reach = _ops(encode, offsets, (0, 0), 1, bits, True)
+        top_op = top & full if full & ~top else -1
+        dec, _ = _ops(decode, (full & top,), (0, 0), 1, bits, True)
+        return bits, 0, enc, (top_op,), dec
+    # the PTE bits the offsets can reach, and so the fewest uint32 words that hold them
+    _, (used,) = _ops(encode, offsets, (0, 0), 1, 64 if wide else 32, False)
+    used &= top
+    low = (used & -used).bit_length() - 1 if used else 0
+    words = 2 if used >> low > WORD else 1
+    enc, reach = _ops(encode, offsets, (0, low), words, 32, False)
+    tops = tuple((top >> (low + 32 * v)) & WORD for v in range(words))
+    top_ops = tuple(t if r & ~t else -1 for t, r in zip(tops, reach, strict=True))
+    masked = tuple(r & t for r, t in zip(reach, tops, strict=True))
+    # decoded bits above the offsets' 32 are kept in a second word, to be found wrong there
+    dec, _ = _ops(decode, masked, (low, 0), 2 if wide else 1, 32, False)
+    return 32, low, enc, top_ops, dec[:1] if len(dec) > 1 and not dec[1] else dec
 
 
 def _spec(arch: Arch, layout: FileLayout) -> Spec:
@@ -186,8 +184,8 @@ def _spec(arch: Arch, layout: FileLayout) -> Spec:
     for group in found:
         for mask, _ in group:
             seen |= mask
-    bits, low, enc_ops, top_op, dec_ops = _judge_ops(
-        wide, add, encode, decode, layout.max_bits, top
+    bits, low, enc_ops, top_ops, dec_ops = _judge_ops(
+        wide, add, encode, decode, layout.max_bits, top & full
     )
     return Spec(
         wide=wide,
@@ -204,7 +202,7 @@ def _spec(arch: Arch, layout: FileLayout) -> Spec:
         bits=bits,
         low=low,
         enc_ops=enc_ops,
-        top_op=top_op,
+        top_ops=top_ops,
         dec_ops=dec_ops,
         consts=tuple(consts),
         unique_reads=len({src for src, _, _ in prots}) == len(prots),
@@ -212,12 +210,16 @@ def _spec(arch: Arch, layout: FileLayout) -> Spec:
     )
 
 
-def _apply(ops: tuple[Op, ...], word: Array, out: Array, tmp: Array, add: bool) -> None:
-    """out = the sum or OR of every step applied to `word`, in place."""
+def _apply(
+    ops: tuple[Op, ...], inputs: tuple[Array, ...], out: Array, tmp: Array, add: bool
+) -> Array:
+    """The sum or OR of every step on the input words: in `out`, or an input word itself."""
+    if len(ops) == 1 and ops[0][1] == 0 and ops[0][2] < 0:
+        return inputs[ops[0][0]]  # the field is the whole word, unmoved: no copy
     if not ops:
         out.fill(0)
-    for i, (shift, mask) in enumerate(ops):
-        dest = out if i == 0 else tmp
+    for i, (w, shift, mask) in enumerate(ops):
+        word, dest = inputs[w], out if i == 0 else tmp
         if shift > 0:
             np.left_shift(word, shift, out=dest)
         elif shift < 0:
@@ -231,6 +233,7 @@ def _apply(ops: tuple[Op, ...], word: Array, out: Array, tmp: Array, add: bool) 
             np.bitwise_and(dest, mask, out=dest)
         if i:
             (np.add if add else np.bitwise_or)(out, tmp, out=out)
+    return out
 
 
 def _always(clauses: Clauses, both: tuple[int, int]) -> bool:
@@ -288,35 +291,38 @@ class _Judge:
         self.spec = spec
         dtype = np.uint32 if spec.bits == 32 else np.uint64
         self.base = np.arange(size, dtype=dtype)
-        # `pte` is touched only when fields carry, so it costs no cache otherwise
-        self.off, self.fields, self.tmp, self.back, self.pte = (
-            np.empty(size, dtype=dtype) for _ in range(5)
-        )
+        self.off, self.tmp, self.pte = (np.empty(size, dtype=dtype) for _ in range(3))
+        self.fields = np.empty((len(spec.enc_ops), size), dtype=dtype)
+        self.back = np.empty((len(spec.dec_ops), size), dtype=dtype)
         # Under "or" the verdict depends on a few reduced words only, so chunks repeat it.
         self.cache: dict[tuple[int, int, int, int], frozenset[str]] = {}
         self.decoded = 0
         for _, _, decoded, _ in spec.consts:
             self.decoded |= decoded
 
-    def views(self, n: int) -> tuple[Array, Array, Array, Array, Array]:
-        """The buffers cut to the `n` offsets of this chunk."""
-        return self.base[:n], self.off[:n], self.fields[:n], self.tmp[:n], self.back[:n]
-
     def judge(self, at: int, n: int) -> frozenset[str]:
         """The checks that may fail on offsets at..at+n-1 (exact for pgoff and pgprot)."""
         spec = self.spec
-        base, off, fields, tmp, back = self.views(n)
-        np.add(base, at, out=off)
-        _apply(spec.enc_ops, off, fields, tmp, spec.add)
+        off, tmp = self.off[:n], self.tmp[:n]
+        np.add(self.base[:n], at, out=off)
         if spec.add:
-            return self._judge_sums(n)
-        if spec.top_op >= 0:
-            np.bitwise_and(fields, spec.top_op, out=fields)
-        ored = int(np.bitwise_or.reduce(fields)) << spec.low
-        anded = int(np.bitwise_and.reduce(fields)) << spec.low
-        _apply(spec.dec_ops, fields, back, tmp, False)
-        np.bitwise_xor(back, off, out=back)
-        errors = int(np.bitwise_or.reduce(back))
+            return self._judge_sums(off, tmp)
+        words: list[Array] = []
+        ored = anded = 0
+        for v, ops in enumerate(spec.enc_ops):
+            word = _apply(ops, (off,), self.fields[v, :n], tmp, False)
+            if spec.top_ops[v] >= 0:
+                word = np.bitwise_and(word, spec.top_ops[v], out=self.fields[v, :n])
+            words.append(word)
+            ored |= int(np.bitwise_or.reduce(word)) << (spec.low + 32 * v)
+            anded |= int(np.bitwise_and.reduce(word)) << (spec.low + 32 * v)
+        errors = 0
+        for v, ops in enumerate(spec.dec_ops):
+            word = _apply(ops, tuple(words), self.back[v, :n], tmp, False)
+            if v == 0:
+                # XOR with the offsets: one OR-reduction then tells whether any came back wrong
+                word = np.bitwise_xor(word, off, out=self.back[v, :n])
+            errors |= int(np.bitwise_or.reduce(word)) << 32 * v
         # the offsets of a range share the bits above the highest bit where its ends differ
         last = at + n - 1
         common = at & ~((1 << (at ^ last).bit_length()) - 1)
@@ -333,18 +339,19 @@ class _Judge:
             verdict = self.cache[key] = frozenset(found)
         return verdict
 
-    def _judge_sums(self, n: int) -> frozenset[str]:
+    def _judge_sums(self, off: Array, tmp: Array) -> frozenset[str]:
         """The verdict when fields are added with carries: each pgprot's PTEs are built."""
         spec = self.spec
-        _, off, fields, tmp, back = self.views(n)
-        pte = self.pte[:n]
+        n = len(off)
+        fields = _apply(spec.enc_ops[0], (off,), self.fields[0, :n], tmp, True)
+        pte, back = self.pte[:n], self.back[0, :n]
         found: set[str] = set()
         for pgprot, const, _, _ in spec.consts:
             np.add(fields, const, out=pte)
-            if spec.top_op >= 0:
-                np.bitwise_and(pte, spec.top_op, out=pte)
-            _apply(spec.dec_ops, pte, back, tmp, True)
-            np.bitwise_xor(back, off, out=back)
+            if spec.top_ops[0] >= 0:
+                np.bitwise_and(pte, spec.top_ops[0], out=pte)
+            word = _apply(spec.dec_ops[0], (pte,), back, tmp, True)
+            np.bitwise_xor(word, off, out=back)
             if np.bitwise_or.reduce(back):
                 found.add(Check.PGOFF.value)
             both = (int(np.bitwise_or.reduce(pte)), int(np.bitwise_and.reduce(pte)))
