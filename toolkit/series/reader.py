@@ -160,6 +160,7 @@ def _from_mbox_file(path: Path, start: re.Pattern[bytes]) -> Iterator[Patch]:
         with path.open("rb") as stream:
             yield from _from_mbox(stream, str(path), start)
     except ToolkitError:
+        # some of ours are OSErrors too (MissingInputError, UnsafePathError): pass them on
         raise
     except OSError as exc:
         raise _unreadable(path, exc) from None
