@@ -10,8 +10,9 @@ from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import HeaderParser
 from email.policy import compat32
+from pathlib import Path
 
-from toolkit.errors import PatchError
+from toolkit.errors import MissingInputError, PatchError
 from toolkit.series.diffparse import parse_diff
 from toolkit.series.records import Patch
 from toolkit.series.subject import parse_subject
@@ -61,6 +62,20 @@ def decode(raw: bytes, path: str, charset: str | None = None, first_line: int = 
         line = raw.count(b"\n", 0, exc.start) + first_line
         warning = f"{path}:{line}: not valid {name}; read as latin-1"
         return Text(raw.decode("latin-1"), "latin-1", warning)
+
+
+def read_file(path: Path, size: int = -1) -> bytes:
+    """The first `size` bytes of `path` (all by default), or a ToolkitError naming it."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(size)
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: Path, exc: OSError) -> MissingInputError:
+    """The error for a file the OS would not let us read (no permission, an I/O error)."""
+    return MissingInputError(f"cannot read: {exc.strerror or exc}", path)
 
 
 def split_lines(text: str) -> tuple[list[str], str, bool]:

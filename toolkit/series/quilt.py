@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import MissingInputError, SeriesError, ToolkitError, UnsafePathError
+from toolkit.series.patchtext import read_file
 
 # The cover letter kept beside a quilt series (quilt itself has none; patches/ keeps one here).
 COVER = "00-cover.txt"
@@ -30,7 +31,7 @@ def entries(directory: Path) -> Iterator[Entry]:
     if not series.is_file():
         raise MissingInputError("quilt directory without a series file", series)
     root = directory.resolve()
-    text = series.read_text(encoding="utf-8", errors="replace")
+    text = read_file(series).decode("utf-8", errors="replace")
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:

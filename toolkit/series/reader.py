@@ -17,7 +17,7 @@ from toolkit.errors import (
     ToolkitError,
 )
 from toolkit.series import mbox, quilt
-from toolkit.series.patchtext import decode, read_patch
+from toolkit.series.patchtext import decode, read_file, read_patch, unreadable
 from toolkit.series.records import Patch, Series, SourceKind
 
 _NATURAL = re.compile(r"(\d+)")
@@ -105,7 +105,7 @@ def _items(where: Path, git_range: str | None) -> tuple[SourceKind, Iterator[Pat
             # a device or FIFO would be read forever or give nothing a patch could be
             raise InputError("not a regular file or directory", where)
         raise MissingInputError("no such file or directory", where)
-    head = _read(where, _HEAD_BYTES)
+    head = read_file(where, _HEAD_BYTES)
     if not head:
         raise PatchError("empty file", where, 1)
     if mbox.MBOX_START.match(head):
@@ -119,14 +119,14 @@ def _from_quilt(directory: Path) -> Iterator[Patch]:
     """The cover letter (if kept beside the series) and the patches of a quilt directory."""
     cover = directory / quilt.COVER
     if cover.is_file():
-        yield read_patch(decode(_read(cover), str(cover)), path=str(cover), require_diff=False)
+        yield read_patch(decode(read_file(cover), str(cover)), path=str(cover), require_diff=False)
     for entry in quilt.entries(directory):
         yield _from_file(entry.file, entry.name, entry.strip)
 
 
 def _from_file(path: Path, quilt_name: str | None, strip: int, *, cover_ok: bool = False) -> Patch:
     """One patch file: a plain patch, a saved mail or a one-mail mbox (`0/N` only if `cover_ok`)."""
-    raw = _read(path)
+    raw = read_file(path)
     if not raw:
         raise PatchError("empty file", path, 1)
     if mbox.MBOX_START.match(raw):
@@ -163,24 +163,10 @@ def _from_mbox_file(path: Path, start: re.Pattern[bytes]) -> Iterator[Patch]:
         # some of ours are OSErrors too (MissingInputError, UnsafePathError): pass them on
         raise
     except OSError as exc:
-        raise _unreadable(path, exc) from None
+        raise unreadable(path, exc) from None
 
 
 def _from_mbox(stream: IO[bytes], path: str, start: re.Pattern[bytes]) -> Iterator[Patch]:
     """The messages of a stream, cut at `start` lines."""
     for raw in mbox.split_messages(stream, start):
         yield mbox.read_message(raw, path)
-
-
-def _read(path: Path, size: int = -1) -> bytes:
-    """The first `size` bytes of `path` (all by default), or a ToolkitError naming it."""
-    try:
-        with path.open("rb") as stream:
-            return stream.read(size)
-    except OSError as exc:
-        raise _unreadable(path, exc) from None
-
-
-def _unreadable(path: Path, exc: OSError) -> MissingInputError:
-    """The error for a file the OS would not let us read (no permission, an I/O error)."""
-    return MissingInputError(f"cannot read: {exc.strerror or exc}", path)
