@@ -137,3 +137,131 @@ def test_64_bit_ptes() -> None:
     assert result.outcome is Outcome.FAILED
     assert result.counterexample is not None
     assert result.counterexample.offset >> 17 & 1
+
+
+def first_failures(arch: Arch, layout: FileLayout) -> dict[str, tuple[int, int]]:
+    """Per failing check, its lowest offset and the first kept prot failing there, by a loop."""
+    rules = predicates(arch, layout)
+    prots = [p.src for p in layout.prot]
+    pgprots = [
+        sum(1 << src for i, src in enumerate(prots) if combo >> i & 1)
+        for combo in range(1 << len(prots))
+    ]
+    found: dict[str, tuple[int, int]] = {}
+    for pgoff in range(1 << layout.max_bits):
+        for pgprot in pgprots:
+            pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
+            file = any(c.holds(pte) for c in rules.file)
+            bad = {
+                "pgoff": layout.pte_to_pgoff(pte) != pgoff,
+                "pgprot": layout.pte_to_pgprot(pte) != pgprot,
+                "file": not file or any(c.holds(pte) for c in rules.none),
+                "present": any(c.holds(pte) for c in rules.present),
+            }
+            for check, failed in bad.items():
+                if failed and check not in found:
+                    found[check] = (pgoff, pgprot)
+    return found
+
+
+def wide_layouts(arch: Arch) -> dict[str, FileLayout]:
+    """12-bit layouts on a 64-bit PTE: offsets in two words across PTE bit 32, or above it."""
+    from toolkit.arch import ProtMove
+
+    rw = (ProtMove("RW", 1, 1),)
+    across = (Move(0, 3, 3), Move(3, 9, 28))  # PTE bits 3..5 and 28..36
+    return {
+        "across": i386_layout(arch=arch, bits=12, encode=across),
+        "above": i386_layout(arch=arch, bits=12, encode=(Move(0, 12, 40),)),
+        "dropped-high-bit": i386_layout(
+            arch=arch, bits=12, encode=across, decode=(Move(3, 3, 0), Move(28, 8, 3))
+        ),
+        "decoded-above-32": i386_layout(
+            arch=arch,
+            bits=12,
+            encode=across,
+            decode=(Move(3, 3, 0), Move(28, 4, 3), Move(32, 5, 32)),
+        ),
+        "prot-on-high-offset-bit": i386_layout(
+            arch=arch, bits=12, encode=across, prot=(*rw, ProtMove("USER", 2, 35))
+        ),
+        "prot-above": i386_layout(
+            arch=arch, bits=12, encode=(Move(0, 12, 40),), prot=(*rw, ProtMove("USER", 2, 41))
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "across",
+        "above",
+        "dropped-high-bit",
+        "decoded-above-32",
+        "prot-on-high-offset-bit",
+        "prot-above",
+    ],
+)
+def test_uint32_words_agree_with_uint64_and_a_loop(name: str) -> None:
+    """64-bit PTEs judged in uint32 words: same failures and counterexample as uint64 and a loop."""
+    from toolkit.verify import exhaustive
+
+    arch = load_arch("i386-pae")
+    layout = wide_layouts(arch)[name]
+    words = exhaustive._spec(arch, layout)
+    native = exhaustive._spec(arch, layout, split=False)
+    assert words.bits == 32 and native.bits == 64
+    assert len(words.enc_ops) == (1 if name.endswith("above") else 2)
+    total = 1 << layout.max_bits
+    assert exhaustive._run_range(words, 0, total) == exhaustive._run_range(native, 0, total)
+    result, _ = enumerate_layout(arch, layout, workers=1)
+    expected = first_failures(arch, layout)
+    if not expected:
+        assert result.outcome is Outcome.PASSED
+        return
+    assert set(result.detail.split(" fail;")[0].split(", ")) == set(expected)
+    first = next(c.value for c in Check if c.value in expected)
+    example = result.counterexample
+    assert example is not None
+    assert (example.offset, example.pgprot) == expected[first]
+
+
+def test_counterexample_is_the_lowest_failing_offset_whatever_the_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chunks of 2^6 or the default and tasks of 2^8: the lowest offset, first prot there."""
+    from toolkit.arch import ProtMove
+    from toolkit.verify import exhaustive
+
+    arch = load_arch("i386")
+    # pgoff fails without a kept bit from offset 0x800 (bit 11 is not decoded), and with USER
+    # from offset 0 (written at PTE bit 9, where offset bit 1 goes)
+    layout = i386_layout(
+        arch=arch,
+        bits=12,
+        decode=(Move(8, 11, 0),),
+        prot=(ProtMove("RW", 1, 1), ProtMove("USER", 2, 9)),
+    )
+    expected = first_failures(arch, layout)
+    assert expected["pgoff"] == (0, 4)
+    default, _ = enumerate_layout(arch, layout, workers=1)
+    monkeypatch.setattr(exhaustive, "CHUNK", 1 << 6)
+    small, _ = enumerate_layout(arch, layout, workers=2, task=1 << 8)
+    assert default == small
+    example = default.counterexample
+    assert example is not None
+    first = next(c.value for c in Check if c.value in expected)
+    assert (example.offset, example.pgprot) == expected[first]
+
+
+def test_pool_is_forked_once() -> None:
+    """Two pooled enumerations run on the same worker processes."""
+    from toolkit.verify import exhaustive
+
+    arch = load_arch("i386")
+    layout = i386_layout(arch=arch, bits=18)
+    enumerate_layout(arch, layout, workers=2, task=1 << 16)
+    pool = exhaustive._POOLS[2]
+    result, _ = enumerate_layout(arch, layout, workers=2, task=1 << 16)
+    assert exhaustive._POOLS[2] is pool
+    assert result.outcome is Outcome.PASSED

@@ -121,17 +121,17 @@ def _moved(moves: Moves, word: int, add: bool) -> int:
 
 
 def _judge_ops(
-    wide: bool, add: bool, encode: Moves, decode: Moves, max_bits: int, top: int
+    wide: bool, add: bool, encode: Moves, decode: Moves, max_bits: int, top: int, split: bool
 ) -> tuple[int, int, tuple[tuple[Op, ...], ...], tuple[int, ...], tuple[tuple[Op, ...], ...]]:
     """(bits, low, enc_ops, top_ops, dec_ops) of the fast judge."""
     offsets = ((1 << max_bits) - 1,)
     full = (1 << (64 if wide else 32)) - 1
-    if add:
+    if add or not split:
         # carries need the PTE's own word; the constant bits may carry into any of its bits
         bits = 64 if wide else 32
-        enc, reach = _ops(encode, offsets, (0, 0), 1, bits, True)
+        enc, _ = _ops(encode, offsets, (0, 0), 1, bits, add)
         top_op = top & full if full & ~top else -1
-        dec, _ = _ops(decode, (full & top,), (0, 0), 1, bits, True)
+        dec, _ = _ops(decode, (full & top,), (0, 0), 1, bits, add)
         return bits, 0, enc, (top_op,), dec
     # the PTE bits the offsets can reach, and so the fewest uint32 words that hold them
     _, (used,) = _ops(encode, offsets, (0, 0), 1, 64 if wide else 32, False)
@@ -147,8 +147,11 @@ def _judge_ops(
     return 32, low, enc, top_ops, dec[:1] if len(dec) > 1 and not dec[1] else dec
 
 
-def _spec(arch: Arch, layout: FileLayout) -> Spec:
-    """The plain-number description of `layout` a worker process receives."""
+def _spec(arch: Arch, layout: FileLayout, *, split: bool = True) -> Spec:
+    """The plain-number description of `layout` a worker process receives.
+
+    Without `split`, the judge works in the PTE's own width even where uint32 words would do.
+    """
     prots = prot_moves(layout)
     pgprots = tuple(
         sum(1 << src for i, (src, _, _) in enumerate(prots) if combo >> i & 1)
@@ -185,7 +188,7 @@ def _spec(arch: Arch, layout: FileLayout) -> Spec:
         for mask, _ in group:
             seen |= mask
     bits, low, enc_ops, top_ops, dec_ops = _judge_ops(
-        wide, add, encode, decode, layout.max_bits, top & full
+        wide, add, encode, decode, layout.max_bits, top & full, split
     )
     return Spec(
         wide=wide,
