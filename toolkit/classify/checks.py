@@ -39,9 +39,11 @@ Where = tuple[int, str, int]  # patch, file, line of the patch file
 
 
 def _forget_oldest(names: dict[str, Any], limit: int) -> None:
-    """Drop the earliest entries of an insertion-ordered dict beyond `limit`."""
-    while len(names) > limit:
-        del names[next(iter(names))]
+    """Past `limit` entries, keep only the newest half of that many (amortised, not per name)."""
+    if len(names) > limit:
+        newest = list(names.items())[len(names) - limit // 2 :]
+        names.clear()
+        names.update(newest)
 
 
 class LifecycleCheck:
@@ -69,11 +71,19 @@ class LifecycleCheck:
         there is no sign that it existed before the series.
         """
         for facts in hunks:
-            for name, lines in facts.old_rows:
-                if name not in self._defined and not series_lines.issuperset(lines):
-                    # Existed before the series: nothing about it can be flagged, forget it.
-                    self._existing[name] = None
-                    self._pending.pop(name, None)
+            # A name on an old side, not only on text the series added, existed before the
+            # series: nothing about it can be flagged. Set operations: a log has many names.
+            seen = (
+                dict.fromkeys(
+                    name
+                    for name, lines in facts.old_rows
+                    if not series_lines or not series_lines.issuperset(lines)
+                ).keys()
+                - self._defined.keys()
+            )
+            self._existing.update(dict.fromkeys(seen))
+            for name in seen & self._pending.keys():
+                del self._pending[name]
         _forget_oldest(self._existing, _NAMES)
         for facts in hunks:
             where = dict(facts.rows)

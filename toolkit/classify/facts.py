@@ -132,35 +132,34 @@ def hunk_facts(path: str, hunk: Hunk) -> HunkFacts:
 _DEFINE_LINE = re.compile(r"\s*#\s*define\s+([A-Za-z_]\w*)")
 _FUNCTION_HEAD = re.compile(r"[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\((?![^;]*;\s*$)")
 _CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
+# The sides quick_facts gathers, in the order it unpacks them.
+_SIDES = (LineKind.ADDED, LineKind.REMOVED, LineKind.CONTEXT)
 _RETURN = re.compile(r"-\s*(E[A-Z0-9]+)\b")
 
 
 def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
-    """Facts of a hunk that no rule or check needs parsed: its words, found by regexes."""
-    rows: dict[str, dict[int, None]] = defaultdict(dict)
-    old_rows: dict[str, dict[int, None]] = defaultdict(dict)
-    sides: dict[LineKind, list[str]] = {
-        LineKind.CONTEXT: [],
-        LineKind.REMOVED: [],
-        LineKind.ADDED: [],
-    }
-    # definitions on each kind of line, and function heads on changed ones
-    heads: dict[LineKind, dict[str, None]] = {kind: {} for kind in sides}
-    bodies: dict[str, None] = {}
+    """Facts of a hunk that no rule or check needs parsed: its words, found by regexes.
+
+    Rows give each name's first line only (all the whole-series checks read); a line's words
+    go into a dict in one call, read bottom-up so that the first line is the one kept.
+    """
+    old_first: dict[str, int] = {}
+    new_first: dict[str, int] = {}
+    sides: dict[LineKind, list[str]] = {kind: [] for kind in _SIDES}
+    heads: dict[LineKind, dict[str, None]] = {kind: {} for kind in _SIDES}
+    bodies: dict[str, None] = {}  # function heads on changed lines
     is_c = path.endswith(_C_SUFFIXES)
-    for line in hunk.lines:
+    for line in reversed(hunk.lines):
         kind, text = line.kind, line.text
         if kind is LineKind.NO_NEWLINE:
             continue
         sides[kind].append(text)
-        words = _WORD.findall(text)
+        words = dict.fromkeys(_WORD.findall(text), line.patch_line)
         if kind is not LineKind.ADDED:
-            for word in words:
-                old_rows[word][line.patch_line] = None
+            old_first.update(words)
         if kind is not LineKind.CONTEXT:
-            for word in words:
-                rows[word][line.patch_line] = None
-        if is_c and words and ("(" in text or "define" in text):
+            new_first.update(words)
+        if is_c and ("(" in text or "define" in text):
             macro = _DEFINE_LINE.match(text)
             head = None if macro or text[:1].isspace() else _FUNCTION_HEAD.match(text)
             found = macro or head
@@ -168,22 +167,22 @@ def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
                 heads[kind][found.group(1)] = None
             if head and kind is not LineKind.CONTEXT:
                 bodies[head.group(1)] = None
-    added, removed = "\n".join(sides[LineKind.ADDED]), "\n".join(sides[LineKind.REMOVED])
+    added, removed, kept = ("\n".join(reversed(sides[kind])) for kind in _SIDES)
     changed = f"{added}\n{removed}"
     calls = dict.fromkeys(c for c in _CALL.findall(changed) if c not in C_KEYWORDS) if is_c else {}
-    context_defs, old_defs, new_defs = (set(heads[k]) for k in sides)
+    new_defs, old_defs, context_defs = (set(heads[kind]) for kind in _SIDES)
     defined_old, defined_new = context_defs | old_defs, context_defs | new_defs
     skip = C_KEYWORDS | calls.keys() | old_defs | new_defs
 
-    def words_of(text: str) -> tuple[str, ...]:
-        """The side's words that are neither keywords, calls nor definitions."""
+    def words_of(text: str, skip: frozenset[str] | set[str]) -> tuple[str, ...]:
+        """The side's words that are not in `skip`."""
         return tuple(w for w in dict.fromkeys(_WORD.findall(text)) if w not in skip)
 
     functions: dict[str, None] = {}
     named = section_function(hunk.section)
     if named:
         functions[named] = None
-    functions.update(bodies)
+    functions.update(dict.fromkeys(reversed(bodies)))
     return HunkFacts(
         file=path,
         header=hunk.header,
@@ -194,15 +193,11 @@ def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
         signatures=(),
         removes=tuple(sorted(old_defs - defined_new)),
         introduces=tuple(sorted(new_defs - defined_old)),
-        uses=words_of(added),
-        old_uses=words_of(removed),
+        uses=words_of(added, skip),
+        old_uses=words_of(removed, skip),
         calls=tuple(calls),
         returns=tuple(dict.fromkeys(_RETURN.findall(changed))),
-        context_uses=tuple(
-            w
-            for w in dict.fromkeys(_WORD.findall("\n".join(sides[LineKind.CONTEXT])))
-            if w not in C_KEYWORDS and w not in context_defs
-        ),
-        old_rows=tuple((name, tuple(lines)) for name, lines in old_rows.items()),
-        rows=tuple((name, tuple(lines)) for name, lines in rows.items()),
+        context_uses=words_of(kept, C_KEYWORDS | context_defs),
+        old_rows=tuple((n, (at,)) for n, at in old_first.items() if n not in C_KEYWORDS),
+        rows=tuple((n, (at,)) for n, at in new_first.items() if n not in C_KEYWORDS),
     )
