@@ -288,8 +288,9 @@ class WithoutPatch08(PatchedAgainstEmulation):
 
 def test_comparison_catches_a_missing_patch() -> None:
     """The stateful comparison is not vacuous: dropping patch 08 makes it fail."""
-    # Finding the failure is the point; shrinking it would only take most of the time.
-    found = settings(PROFILE, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    # Finding the failure is the point; shrinking it took most of the time. Without shrinking,
+    # 100 examples found it in some pytest sessions and not in others: 300 leave room.
+    found = settings(PROFILE, max_examples=300, phases=[Phase.generate])
     with pytest.raises((AssertionError, ExceptionGroup)):
         run_state_machine_as_test(WithoutPatch08, settings=found)
 
