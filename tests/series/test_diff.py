@@ -250,3 +250,24 @@ def test_gnu_diff_between_trees_with_only_in_lines() -> None:
     ]
     assert "Only in a/mm: gone.c" in files[1].header
     assert render(series) == path.read_bytes()
+
+
+def test_hg_export() -> None:
+    """`hg export`: `# User`/`# Date` give author and date, the first paragraph the subject."""
+    path = DATA / "hg-export.patch"
+    series = read_series(path)
+    patch = series.patches[0]
+    assert (patch.subject.text, patch.author, patch.date, patch.description) == (
+        "toy: say one",
+        "Ann Example <a@example.invalid>",
+        "Fri Aug 26 20:23:29 2005 +0200",
+        "A longer text.",
+    )
+    assert [(f.path, f.kind, f.header[0]) for f in patch.files] == [
+        (
+            "scripts/toy.sh",
+            ChangeKind.MODIFIED,
+            "diff -r e6e960b0328c -r 3a38a9860844 scripts/toy.sh",
+        )
+    ]
+    assert render(series) == path.read_bytes()

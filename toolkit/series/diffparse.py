@@ -22,7 +22,8 @@ from toolkit.series.records import ChangeKind, FileDiff, Hunk, Line, LineKind
 # diff --git a/mm/fremap.c b/mm/fremap.c
 _GIT_DIFF = re.compile(r"^diff --git ")
 # diff -puN mm/fremap.c~rfp-cleanup-sc-check mm/fremap.c
-_PLAIN_DIFF = re.compile(r"^diff (?:-\S+ )*\S+ \S+$")
+# diff -r e6e960b0328c -r 3a38a9860844 mm/fremap.c   (hg export: revisions, then one path)
+_PLAIN_DIFF = re.compile(r"^diff (?:-\S+ )*\S+ \S+$|^diff(?: -r [0-9a-f]+){1,2} \S+$")
 # Index: linux-2.6.git/mm/fremap.c
 _INDEX = re.compile(r"^Index: \S+$")
 # --- linux-2.6.git/mm/fremap.c~rfp-cleanup-sc-check	2005-08-26 20:23:30.000000000 +0200

@@ -38,6 +38,8 @@ _QUOTED = re.compile(r"^>(>*From )")
 # (how the bundled re-creation credits the original authors, having no in-body From:)
 _CREDIT = re.compile(r"^Original patch by (.+?)(?:;|\.$|$)")
 _AND = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+# # HG changeset patch   (the first line of `hg export`, `# User`/`# Date` lines after it)
+_HG_EXPORT = "# HG changeset patch"
 # commit 1f0e2a...   (git log -p)
 _COMMIT = re.compile(r"^commit [0-9a-f]{7,40}\b")
 
@@ -110,7 +112,8 @@ def read_patch(
     if require_diff and not diff.files:
         raise PatchError("no diff found in the patch", path, first_line)
     pre = lines[: diff.start]
-    headers, body = _split_headers(pre)
+    hg = bool(pre) and pre[0] == _HG_EXPORT
+    headers, body = _hg_headers(pre) if hg else _split_headers(pre)
     get = _Get(headers)
     git_log = envelope is not None and bool(_COMMIT.match(envelope))
     if git_log:
@@ -132,7 +135,7 @@ def read_patch(
         description = [_QUOTED.sub(r"\1", d) for d in description]
     # DEP-3 calls the subject Description: its first line, the rest being the long text
     subject_raw = get("subject") or get("description", first_line=True) or desc_subject
-    if not subject_raw and git_log:
+    if not subject_raw and (git_log or hg):
         subject_raw, description = _first_paragraph(description)
     if not subject_raw:
         subject_raw = next(
@@ -181,6 +184,27 @@ def _split_headers(pre: Sequence[str]) -> tuple[Message | None, list[str]]:
     block = "".join(f"{h}\n" for h in pre[:end])
     headers = HeaderParser(policy=compat32).parsestr(block + "\n")
     return headers, list(pre[end + 1 :] if end < len(pre) and pre[end] == "" else pre[end:])
+
+
+def _hg_headers(pre: Sequence[str]) -> tuple[Message, list[str]]:
+    """The `#` block of an `hg export` patch as mail headers, and the message after it."""
+    fields: dict[str, str] = {}
+    name = ""
+    end = 1
+    while end < len(pre) and pre[end].startswith("#"):
+        text = pre[end][1:]
+        if text.startswith("  ") and name == "Date":
+            # hg writes the date as seconds and zone, then again for people on the next line
+            fields["Date"] = text.strip()
+        else:
+            name, _, value = text.strip().partition(" ")
+            fields[name] = value.strip()
+        end += 1
+    headers = Message()
+    for ours, theirs in (("From", "User"), ("Date", "Date")):
+        if theirs in fields:
+            headers[ours] = fields[theirs]
+    return headers, list(pre[end:])
 
 
 class _Get:
