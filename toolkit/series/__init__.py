@@ -1,7 +1,7 @@
 """Patch series read into records: quilt directories, mboxes, diffs, patch directories, git ranges.
 
 `read_series` reads a whole series; `iter_patches` streams one patch at a time; `render` and
-`render_patch` give back the bytes read.
+`render_patch` give back the bytes read; `to_mbox` and `write_mbox` export it for `git am`.
 """
 
 from toolkit.series.reader import iter_patches, read_series
