@@ -118,16 +118,12 @@ def format_table(results: tuple[PortResult, ...], skipped: tuple[tuple[str, str]
             hand = f"{r.hand_bits} {'wrong' if r.hand_problems else 'ok'}"
         rows.append((r.arch, str(r.pte_bits), change, ", ".join(r.kept) or "-", hand))
         if r.hand_problems:
-            cost = r.hand_bits - r.patched_bits if r.hand_bits is not None else 0
-            notes.append(
-                f"{r.arch}: the 2005 hand port ({r.hand_bits} bits) is wrong: "
-                f"{'; '.join(r.hand_problems)}"
-                + (
-                    f"; the {r.kind} layout keeps {r.patched_bits} ({cost} fewer)"
-                    if cost > 0
-                    else ""
-                )
-            )
+            note = f"{r.arch}: the 2005 hand port ({r.hand_bits} bits) is wrong: "
+            note += "; ".join(r.hand_problems)
+            cost = (r.hand_bits or 0) - r.patched_bits
+            if cost > 0:
+                note += f"; the {r.kind} layout keeps {r.patched_bits} ({cost} fewer)"
+            notes.append(note)
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
