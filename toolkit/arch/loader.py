@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,7 @@ class _Reader:
     def __init__(self, text: str, path: Path) -> None:
         self.lines = text.splitlines()
         self.path = path
+        self.positions: dict[str, int] = {}  # bit name -> position, once [bits] is read
 
     def fail(self, key: str, message: str) -> ArchDataError:
         """The error for `key` (dotted, list items as [i]), located in the file."""
@@ -146,6 +147,17 @@ class _Reader:
             raise self.fail(f"{key}.{name}".lstrip("."), "expected a string")
         return value
 
+    def names_mask(self, values: Any, key: str) -> int:
+        """The OR of the bits a list of declared bit names names."""
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise self.fail(key, "expected a list of bit names")
+        mask = 0
+        for value in values:
+            if value not in self.positions:
+                raise self.fail(key, f"unknown bit name {value!r}")
+            mask |= 1 << self.positions[value]
+        return mask
+
     def items(self, data: Mapping[str, Any], name: str, key: str) -> list[Any]:
         """A list value."""
         value = data[name]
@@ -174,29 +186,15 @@ def parse_arch(text: str, path: Path) -> Arch:
     if not all(isinstance(h, str) for h in headers):
         raise r.fail("headers", "expected a list of strings")
     bits, reserved = _bits(r, data["bits"], pte_bits)
-    positions = {b.name: b.bit for b in bits}
-
-    def names_mask(values: Any, key: str) -> int:
-        """The OR of the bits a list of declared bit names names."""
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise r.fail(key, "expected a list of bit names")
-        mask = 0
-        for value in values:
-            if value not in positions:
-                raise r.fail(key, f"unknown bit name {value!r}")
-            mask |= 1 << positions[value]
-        return mask
-
+    r.positions = {b.name: b.bit for b in bits}
     predicates = r.table(data["predicates"], "predicates", PREDICATES)
-    clauses = {
-        p: _clauses(r, predicates[p], f"predicates.{p}", names_mask, pte_bits) for p in PREDICATES
-    }
+    clauses = {p: _clauses(r, predicates[p], f"predicates.{p}", pte_bits) for p in PREDICATES}
     prot = r.table(data["prot"], "prot", ("keep", "map"))
     keep_values = r.items(prot, "keep", "prot")
-    names_mask(keep_values, "prot.keep")
+    r.names_mask(keep_values, "prot.keep")
     pmap = r.table(prot["map"], "prot.map", PROT_KEYS)
-    prot_map = tuple(names_mask(pmap[k], f"prot.map.{k}") for k in PROT_KEYS)
-    swap = _swap(r, data["swap"], pte_bits, long_bits, names_mask)
+    prot_map = tuple(r.names_mask(pmap[k], f"prot.map.{k}") for k in PROT_KEYS)
+    swap = _swap(r, data["swap"], pte_bits, long_bits)
     layouts_data = r.table(data["layout"], "layout", ("legacy",), ("2005",))
     arch = Arch(
         name=name,
@@ -220,7 +218,7 @@ def parse_arch(text: str, path: Path) -> Arch:
         swap=swap if _split(swap) else None,
     )
     layouts = tuple(
-        _layout(r, arch, kind, layouts_data[kind], names_mask)
+        _layout(r, arch, kind, layouts_data[kind])
         for kind in ("legacy", "2005")
         if kind in layouts_data
     )
@@ -268,9 +266,7 @@ def _bits(r: _Reader, data: Any, pte_bits: int) -> tuple[tuple[Bit, ...], tuple[
     return tuple(bits), reserved
 
 
-def _clauses(
-    r: _Reader, data: Any, key: str, names_mask: Callable[[Any, str], int], pte_bits: int
-) -> tuple[Clause, ...]:
+def _clauses(r: _Reader, data: Any, key: str, pte_bits: int) -> tuple[Clause, ...]:
     """A predicate: a non-empty list of `{ any = [...] }` or `{ mask, equals }` clauses."""
     if not isinstance(data, list) or not data:
         raise r.fail(key, "expected a non-empty list of clauses")
@@ -281,7 +277,7 @@ def _clauses(
             raise r.fail(item, "expected a table")
         if "any" in spec:
             r.table(spec, item, ("any",))
-            clauses.append(Clause(names_mask(spec["any"], item), None, tuple(spec["any"])))
+            clauses.append(Clause(r.names_mask(spec["any"], item), None, tuple(spec["any"])))
         else:
             r.table(spec, item, ("mask", "equals"))
             top = (1 << pte_bits) - 1
@@ -310,7 +306,6 @@ def _swap(
     data: Any,
     pte_bits: int,
     long_bits: int,
-    names_mask: Callable[[Any, str], int],
 ) -> SwapEntry:
     """The [swap] table: each field one `{ from, width }` PTE field, or a list of moves."""
     r.table(data, "swap", ("type", "offset"), ("set",))
@@ -324,7 +319,7 @@ def _swap(
         else:
             fields[name] = _moves(r, data[name], key, pte_bits, long_bits, "PTE")
     set_names = data.get("set", [])
-    set_mask = names_mask(set_names, "swap.set") if "set" in data else 0
+    set_mask = r.names_mask(set_names, "swap.set") if "set" in data else 0
     taken = set_mask
     for name in ("type", "offset"):
         covered = 0
@@ -387,9 +382,7 @@ def _moves(
     return tuple(moves)
 
 
-def _layout(
-    r: _Reader, arch: Arch, kind: str, data: Any, names_mask: Callable[[Any, str], int]
-) -> FileLayout:
+def _layout(r: _Reader, arch: Arch, kind: str, data: Any) -> FileLayout:
     """One [layout.KIND] table, its encode fields, set bits and kept bits checked for overlaps."""
     key = f"layout.{kind}"
     r.table(data, key, LAYOUT_REQUIRED, LAYOUT_OPTIONAL)
@@ -407,7 +400,7 @@ def _layout(
     )
     decode = _moves(r, data["decode"], f"{key}.decode", arch.long_bits, arch.pte_bits, "offset")
     set_names = data["set"]
-    set_mask = names_mask(set_names, f"{key}.set")
+    set_mask = r.names_mask(set_names, f"{key}.set")
     combine_name = r.string(data, "combine", key) if "combine" in data else "or"
     if combine_name not in {c.value for c in Combine}:
         raise r.fail(f"{key}.combine", f"expected 'or' or 'add', not {combine_name!r}")
@@ -468,7 +461,7 @@ def _layout(
         if name in data:
             if kind == "legacy":
                 raise r.fail(f"{key}.{name}", "the legacy encoding uses the arch's predicates")
-            predicates[name] = _clauses(r, data[name], f"{key}.{name}", names_mask, arch.pte_bits)
+            predicates[name] = _clauses(r, data[name], f"{key}.{name}", arch.pte_bits)
     prot_mask = sum(1 << p.src for p in prot)
     return FileLayout(
         arch=arch.name,
