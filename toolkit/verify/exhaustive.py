@@ -24,7 +24,7 @@ from toolkit.arch import Arch, Clause, Combine, FileLayout
 from toolkit.verify.records import Check, Counterexample, Outcome, Result
 from toolkit.verify.semantics import predicates, prot_moves, word_bits
 
-CHUNK = 1 << 16  # offsets per step: four uint32 buffers of 256 KiB stay in a 4 MiB L2
+CHUNK = 1 << 15  # offsets per step: five to seven 128 KiB buffers stay in a core's 2 MiB L2
 TASK = 1 << 22  # offsets per pool task: enough work to hide the pickling
 MAX_BITS = 32  # above this the space is too large to enumerate
 WORD = (1 << 32) - 1  # the arrays the fast judge uses are uint32 unless a 64-bit PTE needs more
