@@ -488,13 +488,12 @@ def _prot_moves(r: _Reader, arch: Arch, data: Any, key: str) -> tuple[tuple[Prot
     """The kept-bit moves `{ bit, to [, from] [, overlap] }`, each with its overlap flag."""
     if not isinstance(data, list):
         raise r.fail(key, "expected a list of protection moves")
-    positions = {b.name: b.bit for b in arch.bits}
     moves: list[tuple[ProtMove, bool]] = []
     for i, spec in enumerate(data):
         item = f"{key}[{i}]"
         r.table(spec, item, ("bit", "to"), ("from", "overlap"))
         name = r.string(spec, "bit", item)
-        if name not in positions:
+        if name not in r.positions:
             raise r.fail(item, f"unknown bit name {name!r}")
         if name not in arch.keep:
             raise r.fail(item, f"{name} is not in prot.keep")
@@ -504,7 +503,7 @@ def _prot_moves(r: _Reader, arch: Arch, data: Any, key: str) -> tuple[tuple[Prot
         to = r.integer(spec, "to", item, 0, arch.pte_bits - 1)
         # `from` only where pte_to_pgprot() reads elsewhere than the encoder writes.
         read = r.integer(spec, "from", item, 0, arch.pte_bits - 1) if "from" in spec else None
-        moves.append((ProtMove(name, positions[name], to, None if read == to else read), overlap))
+        moves.append((ProtMove(name, r.positions[name], to, None if read == to else read), overlap))
     return tuple(moves)
 
 
