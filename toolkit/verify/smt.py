@@ -122,7 +122,7 @@ def _bit_names(arch: Arch, value: int, clauses: tuple[Clause, ...]) -> str:
 
 
 def prove(arch: Arch, layout: FileLayout) -> tuple[Result, ...]:
-    """Prove pgoff, pgprot, file, present and swap for every offset and kept prot combination."""
+    """Prove pgoff, pgprot, keeps, file, present and swap for every offset and kept prot."""
     width = _width(arch, layout)
     rules = predicates(arch, layout)
     pgoff = z3.BitVec("pgoff", width)
