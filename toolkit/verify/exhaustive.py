@@ -13,7 +13,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from toolkit.verify.semantics import predicates, prot_moves, word_bits
 CHUNK = 1 << 15  # offsets per step: five to seven 128 KiB buffers stay in a core's 2 MiB L2
 TASK = 1 << 22  # offsets per pool task: enough work to hide the pickling
 MAX_BITS = 32  # above this the space is too large to enumerate
-WORD = (1 << 32) - 1  # the arrays the fast judge uses are uint32 unless a 64-bit PTE needs more
+WORD = (1 << 32) - 1  # one uint32 word of the fast judge's arrays
 
 Array = npt.NDArray[Any]  # uint32 or uint64
 Progress = Callable[[int, int], None]
@@ -303,13 +303,16 @@ class _Judge:
         for _, _, decoded, _ in spec.consts:
             self.decoded |= decoded
 
-    def judge(self, at: int, n: int) -> frozenset[str]:
-        """The checks that may fail on offsets at..at+n-1 (exact for pgoff and pgprot)."""
+    def judge(self, at: int, n: int, done: Collection[str]) -> frozenset[str]:
+        """The checks that may fail on offsets at..at+n-1 (exact for pgoff and pgprot).
+
+        Checks in `done` have failed at a lower offset already; only sums skip them.
+        """
         spec = self.spec
         off, tmp = self.off[:n], self.tmp[:n]
         np.add(self.base[:n], at, out=off)
         if spec.add:
-            return self._judge_sums(off, tmp)
+            return self._judge_sums(off, tmp, done)
         words: list[Array] = []
         ored = anded = 0
         for v, ops in enumerate(spec.enc_ops):
@@ -342,7 +345,7 @@ class _Judge:
             verdict = self.cache[key] = frozenset(found)
         return verdict
 
-    def _judge_sums(self, off: Array, tmp: Array) -> frozenset[str]:
+    def _judge_sums(self, off: Array, tmp: Array, done: Collection[str]) -> frozenset[str]:
         """The verdict when fields are added with carries: each pgprot's PTEs are built."""
         spec = self.spec
         n = len(off)
@@ -353,10 +356,13 @@ class _Judge:
             np.add(fields, const, out=pte)
             if spec.top_ops[0] >= 0:
                 np.bitwise_and(pte, spec.top_ops[0], out=pte)
-            word = _apply(spec.dec_ops[0], (pte,), back, tmp, True)
-            np.bitwise_xor(word, off, out=back)
-            if np.bitwise_or.reduce(back):
-                found.add(Check.PGOFF.value)
+            if Check.PGOFF.value not in done:
+                word = _apply(spec.dec_ops[0], (pte,), back, tmp, True)
+                np.bitwise_xor(word, off, out=back)
+                if np.bitwise_or.reduce(back):
+                    found.add(Check.PGOFF.value)
+            if {Check.PGPROT.value, Check.FILE.value, Check.PRESENT.value} <= set(done):
+                continue
             both = (int(np.bitwise_or.reduce(pte)), int(np.bitwise_and.reduce(pte)))
             found |= _suspects(spec, pgprot, 0, both)
         return frozenset(found)
@@ -434,7 +440,7 @@ def _run_range(spec: Spec, start: int, stop: int) -> tuple[int, tuple[Failure, .
     at = start
     while at < stop:
         n = min(size, stop - at)
-        pending = judge.judge(at, n) - failures.keys()
+        pending = judge.judge(at, n, failures.keys()) - failures.keys()
         if pending:
             failures.update(_locate(spec, at, n, frozenset(pending)))
         at += n
