@@ -271,3 +271,16 @@ def test_hg_export() -> None:
         )
     ]
     assert render(series) == path.read_bytes()
+
+
+def test_svn_diff_with_property_changes() -> None:
+    """`svn diff`: a property block after a hunk is no hunk line; properties alone are MODE."""
+    path = DATA / "svn-properties.diff"
+    series = read_series(path)
+    got = [(f.path, f.kind, f.insertions, f.deletions) for f in series.patches[0].files]
+    assert got == [
+        ("mm/run.sh", ChangeKind.MODE, 0, 0),
+        ("mm/toy.c", ChangeKind.MODIFIED, 1, 1),
+        ("README", ChangeKind.MODIFIED, 1, 1),
+    ]
+    assert render(series) == path.read_bytes()

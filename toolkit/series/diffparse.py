@@ -45,6 +45,8 @@ _SIGNATURE = ("-- ", "--")
 # "b/caf\303\251.c"   (git's C-style quoting of a path with a quote, backslash or non-ASCII byte)
 _C_QUOTED = re.compile(r"\\([0-7]{3}|.)|[^\\]+", re.DOTALL)
 _C_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+# Property changes on: trunk/mm/fremap.c   (svn diff: property lines follow, `+*`, `## -0,0 +1 ##`)
+_SVN_PROPERTIES = re.compile(r"^Property changes on: ")
 # Lines that give a hunkless git diff its meaning (renames, mode changes, empty files).
 _GIT_EXTENDED = re.compile(
     r"^(rename|copy) (from|to) |^(old|new) mode |^(new|deleted) file mode "
@@ -71,6 +73,7 @@ class _Segment:
     hunks: list[tuple[int, int]] = field(default_factory=list)  # (header index, end index)
     end: int | None = None
     binary: bool = False
+    properties: bool = False  # inside an svn `Property changes on:` block, which is no hunk
 
 
 class _Where:
@@ -177,7 +180,10 @@ def _scan(lines: Sequence[str], where: _Where) -> list[_Segment]:
         if line.startswith("@@"):
             raise where.error(f"malformed hunk header {line!r}", i)
         if cur.hunks:
-            if line[:1] in ("+", "-", " ") and line not in _SIGNATURE:
+            if _SVN_PROPERTIES.match(line):
+                # an svn property block, no hunk: it travels with the next file like other text
+                cur.properties = True
+            elif line[:1] in ("+", "-", " ") and line not in _SIGNATURE and not cur.properties:
                 first = cur.hunks[-1][0]
                 raise where.error(
                     f"hunk counts do not match: the hunk at line {where.first_line + first} "
@@ -272,7 +278,12 @@ def _convert(
     first_hunk = seg.hunks[0][0] if seg.hunks else end
     header = tuple(lines[seg.start : first_hunk])
     extended = any(_GIT_EXTENDED.match(h) for h in header)
-    if not seg.hunks and not seg.binary and (seg.pair is not None or not extended):
+    # svn writes ---/+++ for a change of properties alone (svn:executable), with no hunk; a
+    # block before the ---/+++ pair is the previous file's
+    after_pair = lines[seg.pair + 2 : end] if seg.pair is not None else ()
+    properties = any(_SVN_PROPERTIES.match(h) for h in after_pair)
+    hunkless_ok = seg.binary or properties or (seg.pair is None and extended)
+    if not seg.hunks and not hunkless_ok:
         at = seg.pair if seg.pair is not None else seg.start
         raise where.error("diff header with no hunks", at)
     try:
@@ -294,7 +305,7 @@ def _convert(
         kind = ChangeKind.REMOVED
     elif renamed or old_path != new_path:
         kind = ChangeKind.RENAMED
-    elif not hunks and ("old mode" in modes or "new mode" in modes):
+    elif not hunks and ("old mode" in modes or "new mode" in modes or properties):
         kind = ChangeKind.MODE
     elif not extended and hunks and all(h.source_start == h.source_length == 0 for h in hunks):
         # diff -N (and -ruN between trees) writes a new file as an empty old one, not /dev/null
