@@ -140,31 +140,33 @@ _RETURN = re.compile(r"-\s*(E[A-Z0-9]+)\b")
 def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
     """Facts of a hunk that no rule or check needs parsed: its words, found by regexes.
 
-    Rows give each name's first line only (all the whole-series checks read); a line's words
-    go into a dict in one call, read bottom-up so that the first line is the one kept.
+    Changed words are found once per hunk: a name's row is its definition's line, else the
+    hunk's first changed line. Old-side words keep their first line (the lifecycle check tells
+    text the series added from older text by it), gathered bottom-up one dict call per line.
     """
-    old_first: dict[str, int] = {}
-    new_first: dict[str, int] = {}
     sides: dict[LineKind, list[str]] = {kind: [] for kind in _SIDES}
-    heads: dict[LineKind, dict[str, None]] = {kind: {} for kind in _SIDES}
+    heads: dict[LineKind, dict[str, int]] = {kind: {} for kind in _SIDES}
     bodies: dict[str, None] = {}  # function heads on changed lines
+    old_first: dict[str, int] = {}
+    first = hunk.patch_line
     is_c = path.endswith(_C_SUFFIXES)
     for line in reversed(hunk.lines):
         kind, text = line.kind, line.text
         if kind is LineKind.NO_NEWLINE:
             continue
         sides[kind].append(text)
-        words = dict.fromkeys(_WORD.findall(text), line.patch_line)
-        if kind is not LineKind.ADDED:
-            old_first.update(words)
-        if kind is not LineKind.CONTEXT:
-            new_first.update(words)
+        if kind is LineKind.ADDED:
+            first = line.patch_line
+        else:
+            old_first.update(dict.fromkeys(_WORD.findall(text), line.patch_line))
+            if kind is LineKind.REMOVED:
+                first = line.patch_line
         if is_c and ("(" in text or "define" in text):
             macro = _DEFINE_LINE.match(text)
             head = None if macro or text[:1].isspace() else _FUNCTION_HEAD.match(text)
             found = macro or head
             if found:
-                heads[kind][found.group(1)] = None
+                heads[kind][found.group(1)] = line.patch_line  # bottom-up: the first one stays
             if head and kind is not LineKind.CONTEXT:
                 bodies[head.group(1)] = None
     added, removed, kept = ("\n".join(reversed(sides[kind])) for kind in _SIDES)
@@ -178,6 +180,8 @@ def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
         """The side's words that are not in `skip`."""
         return tuple(w for w in dict.fromkeys(_WORD.findall(text)) if w not in skip)
 
+    rows = {w: (first,) for w in words_of(changed, C_KEYWORDS)}
+    rows.update((name, (at,)) for kind in _SIDES[:2] for name, at in heads[kind].items())
     functions: dict[str, None] = {}
     named = section_function(hunk.section)
     if named:
@@ -199,5 +203,5 @@ def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
         returns=tuple(dict.fromkeys(_RETURN.findall(changed))),
         context_uses=words_of(kept, C_KEYWORDS | context_defs),
         old_rows=tuple((n, (at,)) for n, at in old_first.items() if n not in C_KEYWORDS),
-        rows=tuple((n, (at,)) for n, at in new_first.items() if n not in C_KEYWORDS),
+        rows=tuple(rows.items()),
     )
