@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.classify.manifest import drift, load_manifest
 from toolkit.classify.records import Audit, Finding, PatchReport, Severity
 from toolkit.classify.stat import iter_stats
 
@@ -16,6 +15,7 @@ if TYPE_CHECKING:
     # Imported where used: `rfp audit --stat` needs neither the checks, the rules,
     # tree-sitter nor the series reader, and starts faster without them.
     from toolkit.classify.checks import Lifecycle
+    from toolkit.classify.manifest import Manifest
     from toolkit.classify.rules import RuleSet
     from toolkit.series.records import Patch
 
@@ -92,8 +92,10 @@ def classify_series(
             progress(number, None)
     rows = coverage.rows()
     findings = [*lifecycle.findings(), *consistency.findings(), *coverage_findings(rows)]
-    loaded = load_manifest(manifest) if manifest is not None else None
+    loaded = _manifest(manifest)
     if loaded is not None:
+        from toolkit.classify.manifest import drift
+
         findings.extend(drift(tuple(reports), loaded, classified=True))
     audit = Audit(
         source=source,
@@ -149,8 +151,12 @@ def stat_path(
         )
         if progress is not None:
             progress(stat.number, None)
-    loaded = load_manifest(manifest) if manifest is not None else None
-    findings = drift(tuple(reports), loaded, classified=False) if loaded else []
+    loaded = _manifest(manifest)
+    findings = []
+    if loaded is not None:
+        from toolkit.classify.manifest import drift
+
+        findings = drift(tuple(reports), loaded, classified=False)
     audit = Audit(
         source=f"{path}@{git_range}" if git_range else str(path),
         rules="",
@@ -161,6 +167,15 @@ def stat_path(
         manifest=None if loaded is None else loaded.source,
     )
     return AuditResult(audit, ())
+
+
+def _manifest(path: str | Path | None) -> Manifest | None:
+    """The manifest at `path`; its module (and TOML) is imported only when there is one."""
+    if path is None:
+        return None
+    from toolkit.classify.manifest import load_manifest
+
+    return load_manifest(path)
 
 
 def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
