@@ -247,3 +247,17 @@ def test_cut_git_log_is_a_patch_error(tmp_path: Path) -> None:
     with pytest.raises(PatchError, match=r"x\.c: hunk counts") as caught:
         list(iter_stats(log))
     assert (caught.value.path, caught.value.line) == (str(log), 11)
+
+
+def test_bare_git_diff_streams(tmp_path: Path) -> None:
+    """A `git diff` without commit lines is counted as it streams, as the checked scan counts."""
+    log = (DATA / "real-log.txt").read_bytes()
+    start = log.index(b"\ndiff --git ") + 1
+    end = log.index(b"\ncommit ", start) + 1
+    diff = tmp_path / "tree.diff"
+    diff.write_bytes(log[start:end])
+    checked = stat_span(log[start:end], 0, end - start, str(diff))
+    assert len(checked) > 1
+    for block in (16, 4096):
+        (only,) = iter_stats(diff, block)
+        assert only.files == checked

@@ -32,6 +32,9 @@ _HEADS = re.compile(
     rb"|commit [0-9a-f]{40}(?=[\n ])|From \S+ [^\n]*\d{4}[^\n]*(?=\n))"
 )
 _FILE, _HUNK_HEAD = _HEADS.groupindex["file"], _HEADS.groupindex["hunk"]
+# How a `git log -p` entry or a bare `git diff` starts: git wrote every hunk, so its files are
+# counted as they stream past instead of each hunk being checked.
+_GIT_WRITTEN = (b"commit ", b"diff --git ")
 # Bytes read at a time from a single input file.
 _BLOCK = 512 << 10
 # The first indented line of a `git log` message.
@@ -353,7 +356,7 @@ def _scan(root: Path, size: int) -> Iterator[PatchStat]:
             block = handle.read(size)
             data = data + block if block else data
             if message is None:
-                message = _Open(0, 0, data.startswith(b"commit ", 1))
+                message = _Open(0, 0, data.startswith(_GIT_WRITTEN, 1))
             # Only whole lines are scanned; a cut one waits for the next block.
             stop = data.rfind(b"\n") + 1 if block else len(data)
             for found in _HEADS.finditer(data, at, stop):
@@ -367,7 +370,7 @@ def _scan(root: Path, size: int) -> Iterator[PatchStat]:
                         number += 1
                         subject, files = _close(message, data, where + 1, source)
                         yield PatchStat(number, subject, None, source, files)
-                    log = data.startswith(b"commit ", where + 1)
+                    log = data.startswith(_GIT_WRITTEN, where + 1)
                     message = _Open(where, base + where + 1, log)
             at = max(stop - 1, at)
             if not block:
