@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,11 @@ def test_module_entry_point() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("rfp-toolkit ")
+
+
+def test_symlink_loop_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A symbolic link loop given as input is one error line saying the link cannot be resolved."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    assert main(["series", str(loop)]) == 2
+    assert capsys.readouterr().err == f"rfp: error: {loop}: cannot resolve symbolic link\n"

@@ -33,6 +33,9 @@ def _existing(path: str) -> Path:
     """`path` as a Path, or a MissingInputError naming it."""
     found = Path(path)
     if not found.exists():
+        # a link that leads nowhere (dangling, or a loop) is there but cannot be read
+        if found.is_symlink():
+            raise MissingInputError("cannot resolve symbolic link", found)
         raise MissingInputError("no such file or directory", found)
     return found
 

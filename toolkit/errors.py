@@ -55,5 +55,9 @@ class UnsafePathError(ToolkitError, PermissionError):
     """A path in the input that escapes the tree it belongs to."""
 
 
+class OutputError(ToolkitError, OSError):
+    """An output file or directory that cannot be written."""
+
+
 class ExternalToolError(ToolkitError, RuntimeError):
     """An outside program (gcc, git) failed on our behalf."""

@@ -141,7 +141,7 @@ def _broken(tmp_path: Path, kind: str) -> tuple[Path, str]:
         os.mkfifo(path)
         return path, f"{path}: not a regular file or directory"
     path.symlink_to(path)
-    return path, f"{path}: no such file or directory"
+    return path, f"{path}: cannot resolve symbolic link"
 
 
 @pytest.mark.parametrize("kind", ["empty", "garbage", "cut-mail", "no-series", "fifo", "loop"])

@@ -12,7 +12,7 @@ from toolkit.atomic import write_atomic
 from toolkit.codegen.cmacros import render_header
 from toolkit.codegen.patch import render_patch
 from toolkit.codegen.svg import render_svg
-from toolkit.errors import InputError, MissingInputError
+from toolkit.errors import InputError
 
 PORT_LAYOUTS = ("solver", "2005")
 
@@ -82,7 +82,7 @@ def port(names: tuple[str, ...], kind: str, out: Path) -> tuple[PortResult, ...]
         hand = arch.layout("2005") if "2005" in arch.layout_kinds() else None
         paths = (out / f"{name}.h", out / f"{name}.patch", out / f"{name}.svg")
         for path, text in zip(paths, (files.header, files.patch, files.svg), strict=True):
-            _write(path, text)
+            write_atomic(path, text)
         results.append(
             PortResult(
                 arch=name,
@@ -97,14 +97,6 @@ def port(names: tuple[str, ...], kind: str, out: Path) -> tuple[PortResult, ...]
             )
         )
     return tuple(results)
-
-
-def _write(path: Path, text: str) -> None:
-    """`write_atomic`, with an output directory that cannot be made raised as a ToolkitError."""
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise MissingInputError(f"cannot write: {exc.strerror} ({exc.filename})", path) from None
 
 
 def format_table(results: tuple[PortResult, ...], skipped: tuple[tuple[str, str], ...] = ()) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.atomic import write_atomic
-from toolkit.errors import MissingInputError
 from toolkit.series.records import ChangeKind, FileDiff, Hunk, Patch, Series, SourceKind
 
 # >From , >>From ...   (mboxrd quoting: one more `>` on every line that would read as a From line)
@@ -143,11 +142,7 @@ def to_mbox(series: Series, *, cover: bool = True) -> bytes:
 
 def write_mbox(series: Series, path: str | Path) -> None:
     """Write `to_mbox(series)` to `path` whole, or raise a ToolkitError naming the path."""
-    try:
-        write_atomic(path, to_mbox(series))
-    except OSError as exc:
-        # an output directory that cannot be made (a file on the way, no permission)
-        raise MissingInputError(f"cannot write: {exc.strerror} ({exc.filename})", path) from None
+    write_atomic(path, to_mbox(series))
 
 
 # -- listings --------------------------------------------------------------
