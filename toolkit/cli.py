@@ -21,14 +21,6 @@ Command = Callable[[argparse.Namespace], int]
 Parent = argparse.ArgumentParser
 
 
-class NotImplementedYet(Exception):
-    """A subcommand whose issue has not landed: the CLI says so instead of inventing output."""
-
-
-def _not_implemented(args: argparse.Namespace) -> int:
-    raise NotImplementedYet(f"{args.command}: not implemented yet")
-
-
 def _existing(path: str) -> Path:
     """`path` as a Path, or a MissingInputError naming it."""
     found = Path(path)
@@ -385,9 +377,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Command = args.func
     try:
         return func(args)
-    except NotImplementedYet as exc:
-        print(f"rfp: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except ToolkitError as exc:
         if debug:
             traceback.print_exc()
