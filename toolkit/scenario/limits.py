@@ -30,6 +30,10 @@ class ArchLimit(Enum):
     # that OLD is clear, and OLD lies inside the swap type), so a swapped-out anonymous page
     # is faulted back in from the file and loses its own data.
     SWAP_READS_AS_FILE = "swap_reads_as_file"
+    # A PROT_NONE page's PTE fails pte_present() (frv: PAGE_NONE is ACCESSED alone;
+    # sparc-srmmu: SRMMU_PAGE_NONE's entry type is "invalid"), so change_protection() skips
+    # it when the page gets rights back, and its next fault reads it as a swap entry.
+    PROT_NONE_NOT_PRESENT = "prot_none_not_present"
 
 
 _NAMES = ", ".join(limit.value for limit in ArchLimit)
@@ -68,6 +72,8 @@ def detect_limits(arch: Arch) -> frozenset[ArchLimit]:
     found = set()
     if arch.pgprot_allows(arch.pgprot(PROT_NONE)):
         found.add(ArchLimit.PROT_NONE)
+    if not arch.pte_present(arch.mk_pte(1, PROT_NONE)):
+        found.add(ArchLimit.PROT_NONE_NOT_PRESENT)
     # The model swaps to swap type 0 from offset 1 (mm/swapfile.py).
     if arch.pte_file(arch.swp_entry_to_pte(0, 1)):
         found.add(ArchLimit.SWAP_READS_AS_FILE)
