@@ -265,3 +265,28 @@ def test_pool_is_forked_once() -> None:
     result, _ = enumerate_layout(arch, layout, workers=2, task=1 << 16)
     assert exhaustive._POOLS[2] is pool
     assert result.outcome is Outcome.PASSED
+
+
+@pytest.mark.parametrize(
+    ("mask", "lowest"),
+    [(0x140, None), (0x340, 2)],
+    ids=["holds-by-either-clause", "fails-once-offset-bit-1-is-set"],
+)
+def test_predicate_the_reductions_cannot_settle(mask: int, lowest: int | None) -> None:
+    """pte_file() as two clauses on an offset bit: every chunk is walked element by element."""
+    from toolkit.arch import Clause
+
+    arch = load_arch("i386")
+    # FILE (0x40) with PTE bit 8 (offset bit 0) either clear or set: the OR and AND of a chunk
+    # match neither clause alone, so only the elements tell whether one of them always holds
+    clauses = (Clause(mask, 0x40), Clause(mask, 0x140))
+    layout = replace(i386_layout(arch=arch, bits=12), file_clauses=clauses)
+    result, _ = enumerate_layout(arch, layout, workers=1)
+    expected = first_failures(arch, layout)
+    if lowest is None:
+        assert not expected and result.outcome is Outcome.PASSED
+        return
+    assert result.detail.startswith("file fail;")
+    assert result.counterexample is not None
+    assert (result.counterexample.offset, result.counterexample.pgprot) == expected["file"]
+    assert expected["file"][0] == lowest
