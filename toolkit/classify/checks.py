@@ -72,18 +72,18 @@ class LifecycleCheck:
         """
         for facts in hunks:
             # A name on an old side, not only on text the series added, existed before the
-            # series: nothing about it can be flagged. Set operations: a log has many names.
-            seen = (
-                dict.fromkeys(
-                    name
-                    for name, lines in facts.old_rows
-                    if not series_lines or not series_lines.issuperset(lines)
-                ).keys()
-                - self._defined.keys()
-            )
+            # series: nothing about it can be flagged. Each test walks the hunk's few names,
+            # never the series' many (a set difference with a dict would walk the dict).
+            defined, pending = self._defined, self._pending
+            seen = [
+                name
+                for name, lines in facts.old_rows
+                if name not in defined and (not series_lines or not series_lines.issuperset(lines))
+            ]
             self._existing.update(dict.fromkeys(seen))
-            for name in seen & self._pending.keys():
-                del self._pending[name]
+            if pending:
+                for name in seen:
+                    pending.pop(name, None)
         _forget_oldest(self._existing, _NAMES)
         for facts in hunks:
             where = dict(facts.rows)
