@@ -12,6 +12,7 @@ from tests.verify.layouts import (
     unshifted_add,
 )
 from toolkit.arch import Arch, FileLayout, arch_names, load_arch
+from toolkit.arch.solver import lost_keep, problems
 from toolkit.verify.records import Check, Outcome, Result
 from toolkit.verify.smt import encode_value, prove
 
@@ -215,3 +216,17 @@ def test_x86_64_2005_port_is_reported_losing_nx() -> None:
     result = by_check(prove(arch, layout))[Check.KEEPS]
     assert result.outcome is Outcome.FAILED
     assert lost_bits(arch, layout, result) == arch.mask("NX")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [(n, k) for n in arch_names() for k in load_arch(n).layout_kinds() if k != "legacy"],
+)
+def test_problems_report_a_lost_keep_bit_exactly_when_keeps_fails(name: str, kind: str) -> None:
+    """rfp port's problems() and verify's keeps agree on which layouts lose a prot.keep bit."""
+    arch = load_arch(name)
+    layout = arch.layout(kind)
+    result = by_check(prove(arch, layout))[Check.KEEPS]
+    (lost,) = lost_keep(arch, layout) or ("",)
+    assert (result.outcome is Outcome.FAILED) is bool(lost), (result, lost)
+    assert (lost in problems(arch, layout)) is bool(lost)

@@ -147,13 +147,23 @@ def _runs(bits: list[int]) -> tuple[Move, ...]:
 
 
 def problems(arch: Arch, layout: FileLayout) -> tuple[str, ...]:
-    """What is wrong with `layout` by its own predicates: at most one line per kind.
+    """What is wrong with `layout`: by its own predicates and kept bits, then by prot.keep."""
+    return (*own_problems(arch, layout), *lost_keep(arch, layout))
+
+
+def _offsets(layout: FileLayout) -> tuple[int, ...]:
+    """The offsets every check tries: 0, 1, all ones and each single bit."""
+    top = (1 << layout.max_bits) - 1
+    return (0, 1, top, *(1 << b for b in range(layout.max_bits)))
+
+
+def own_problems(arch: Arch, layout: FileLayout) -> tuple[str, ...]:
+    """What is wrong with `layout` by its own predicates and kept bits: one line per kind.
 
     Checked on offsets 0, 1, each single bit and all ones, under every PROT_* value: each file
     PTE must be pte_file(), not pte_present(), not pte_none(), and give back its offset and
-    its kept protection bits.
+    the protection bits the layout chose to keep.
     """
-    top = (1 << layout.max_bits) - 1
     found: dict[str, str] = {}
     # A layout built without predicates (by hand, in a test) is judged by the arch's.
     file = layout.file_clauses or arch.file
@@ -161,7 +171,7 @@ def problems(arch: Arch, layout: FileLayout) -> tuple[str, ...]:
     none = layout.none_clauses or arch.none
     for prot in range(8):
         pgprot = arch.pgprot(prot)
-        for pgoff in (0, 1, top, *(1 << b for b in range(layout.max_bits))):
+        for pgoff in _offsets(layout):
             pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
             checks = (
                 ("not pte_file()", not any(c.holds(pte) for c in file)),
@@ -181,6 +191,52 @@ def problems(arch: Arch, layout: FileLayout) -> tuple[str, ...]:
                 if bad and kind not in found:
                     found[kind] = f"pgoff {pgoff:#x} prot {PROT_KEYS[prot]} -> {pte:#x} is {what}"
     return tuple(found.values())
+
+
+def lost_keep(arch: Arch, layout: FileLayout) -> tuple[str, ...]:
+    """The bits of prot.keep that `layout`'s pte_to_pgprot() does not give back: one line or none.
+
+    This is rfp verify's `keeps` check on the offsets own_problems() tries: the kernel's own
+    protections first, and among them the one losing most, then every combination of prot.keep.
+    A legacy layout keeps no protection by design and is not judged here.
+    """
+    if not layout.keeps_prot or not arch.keep:
+        return ()
+    keep = arch.mask(*arch.keep)
+    real = [(f"prot {PROT_KEYS[prot]}", arch.pgprot(prot)) for prot in range(8)]
+    every = [(f"pgprot {c:#x}", c) for c in _submasks(keep)]
+    for tried in (real, every):
+        worst = ""
+        most = 0
+        for label, pgprot in tried:
+            for pgoff in _offsets(layout):
+                pte = layout.pgoff_prot_to_pte(pgoff, pgprot)
+                lost = pgprot & keep & ~layout.pte_to_pgprot(pte)
+                if lost.bit_count() > most:
+                    most = lost.bit_count()
+                    worst = f"pgoff {pgoff:#x} {label} -> {pte:#x} loses {_keep_names(arch, lost)}"
+        if worst:
+            return (worst,)
+    return ()
+
+
+def _submasks(mask: int) -> tuple[int, ...]:
+    """Every combination of the bits of `mask`, from all of them down to none."""
+    found = []
+    sub = mask
+    while sub:
+        found.append(sub)
+        sub = (sub - 1) & mask
+    return (*found, 0)
+
+
+def _keep_names(arch: Arch, bits: int) -> str:
+    """The prot.keep bits set in `bits`, by name, joined with `|`."""
+    names = []
+    for bit in range(arch.pte_bits):
+        if bits >> bit & 1:
+            names += [n for n in arch.bit_names(bit) if n in arch.keep][:1]
+    return "|".join(names)
 
 
 def _check(arch: Arch, layout: FileLayout) -> None:
