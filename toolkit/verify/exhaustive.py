@@ -322,7 +322,7 @@ class _Judge:
             self.decoded |= decoded
 
     def judge(self, at: int, n: int, done: Collection[str]) -> frozenset[str]:
-        """The checks that may fail on offsets at..at+n-1 (exact for pgoff and pgprot).
+        """The checks that may fail on offsets at..at+n-1 (exact for pgoff; see _suspects).
 
         Checks in `done` have failed at a lower offset already; only sums skip them.
         """
