@@ -131,3 +131,11 @@ def test_unparsed_hunks_get_the_classes_parsing_gives(
     parsed = classify_hunk(hunk_facts(path, body), RULES, words)
     quick = classify_hunk(quick_facts(path, body), prefilter.plain, words)
     assert [c.name for c in quick] == [c.name for c in parsed]
+
+
+def test_quick_old_rows_are_exact_where_the_series_added_text() -> None:
+    """Old-side names get their own line only where a hunk meets text the series added."""
+    body = hunk(" a = OLD_ONE;\n-b = OLD_TWO;\n+b = NEW_ONE;\n")
+    assert dict(quick_facts("fs/x.c", body).old_rows)["OLD_TWO"] == (6,)  # the first old line
+    exact = dict(quick_facts("fs/x.c", body, frozenset({7})).old_rows)
+    assert (exact["OLD_ONE"], exact["OLD_TWO"]) == ((6,), (7,))

@@ -81,9 +81,12 @@ def classify_series(
     coverage = Coverage(known_variants(archs_dir))
     reports: list[PatchReport] = []
     for number, patch in enumerate(patches, 1):
-        report = classify_patch(patch, patch.number or number, rules, needs, lifecycle.watched())
+        # Consistency first: the lines on series text tell quick facts where rows must be exact.
+        on_series = consistency.feed(patch.number or number, patch.files)
+        report = classify_patch(
+            patch, patch.number or number, rules, needs, lifecycle.watched(), on_series
+        )
         facts = tuple(h.facts for h in report.hunks)
-        on_series = consistency.feed(report.number, patch.files)
         lifecycle.feed(report.number, facts, on_series)
         for item in facts:
             coverage.feed(item)

@@ -59,11 +59,13 @@ def classify_patch(
     rules: RuleSet,
     prefilter: Prefilter | None = None,
     watched: AbstractSet[str] = frozenset(),
+    series_lines: frozenset[int] = frozenset(),
 ) -> PatchReport:
     """Classify every hunk of `patch` (number `number` in its series).
 
     With a prefilter, tree-sitter parses only the hunks it says a rule, the arch matrix or a
-    `watched` name may concern; the others get regex facts and can only take path rules.
+    `watched` name may concern; the others get regex facts and can only take path rules
+    (`series_lines`, the patch lines on text the series added, are where those must be exact).
     """
     words = description_words(f"{patch.subject.text}\n{patch.description}")
     found: list[HunkReport] = []
@@ -73,7 +75,7 @@ def classify_patch(
                 facts = hunk_facts(diff.path, hunk)
                 found.append(HunkReport(facts, classify_hunk(facts, rules, words)))
             else:
-                facts = quick_facts(diff.path, hunk)
+                facts = quick_facts(diff.path, hunk, series_lines)
                 found.append(HunkReport(facts, classify_hunk(facts, prefilter.plain, words)))
     hunks = tuple(found)
     return PatchReport(

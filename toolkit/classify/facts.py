@@ -137,18 +137,20 @@ _SIDES = (LineKind.ADDED, LineKind.REMOVED, LineKind.CONTEXT)
 _RETURN = re.compile(r"-\s*(E[A-Z0-9]+)\b")
 
 
-def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
+def quick_facts(path: str, hunk: Hunk, series_lines: frozenset[int] = frozenset()) -> HunkFacts:
     """Facts of a hunk that no rule or check needs parsed: its words, found by regexes.
 
-    Changed words are found once per hunk: a name's row is its definition's line, else the
-    hunk's first changed line. Old-side words keep their first line (the lifecycle check tells
-    text the series added from older text by it), gathered bottom-up one dict call per line.
+    Words are found once per hunk: a name's row is its definition's line, else the hunk's
+    first changed (or old-side) line. Only where the old side meets `series_lines` (text the
+    series added: the lifecycle check tells it from older text by line) are old-side words
+    given their own first line, gathered bottom-up one dict call per line.
     """
+    exact = bool(series_lines) and any(line.patch_line in series_lines for line in hunk.lines)
     sides: dict[LineKind, list[str]] = {kind: [] for kind in _SIDES}
     heads: dict[LineKind, dict[str, int]] = {kind: {} for kind in _SIDES}
     bodies: dict[str, None] = {}  # function heads on changed lines
     old_first: dict[str, int] = {}
-    first = hunk.patch_line
+    first = first_old = hunk.patch_line
     is_c = path.endswith(_C_SUFFIXES)
     for line in reversed(hunk.lines):
         kind, text = line.kind, line.text
@@ -158,7 +160,9 @@ def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
         if kind is LineKind.ADDED:
             first = line.patch_line
         else:
-            old_first.update(dict.fromkeys(_WORD.findall(text), line.patch_line))
+            first_old = line.patch_line
+            if exact:
+                old_first.update(dict.fromkeys(_WORD.findall(text), line.patch_line))
             if kind is LineKind.REMOVED:
                 first = line.patch_line
         if is_c and ("(" in text or "define" in text):
@@ -181,6 +185,8 @@ def quick_facts(path: str, hunk: Hunk) -> HunkFacts:
         return tuple(w for w in dict.fromkeys(_WORD.findall(text)) if w not in skip)
 
     rows = {w: (first,) for w in words_of(changed, C_KEYWORDS)}
+    if not exact:
+        old_first = dict.fromkeys(words_of(f"{kept}\n{removed}", C_KEYWORDS), first_old)
     rows.update((name, (at,)) for kind in _SIDES[:2] for name, at in heads[kind].items())
     functions: dict[str, None] = {}
     named = section_function(hunk.section)
