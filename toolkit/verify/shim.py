@@ -11,7 +11,6 @@ import re
 
 from toolkit.arch import Arch, Clause
 from toolkit.codegen.cmacros import banner, literal
-from toolkit.verify.semantics import swap
 
 # Names macros use that are not PTE bits, so archs/ does not hold them: from the 2.6.13 headers.
 EXTRA_DEFINES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -111,7 +110,7 @@ def shim(arch: Arch) -> str:
         lines.append(
             f"static int rfp_{name}(rfp_pteval v) {{ return {_predicate(arch, clauses)}; }}"
         )
-    entry = swap(arch)
+    entry = arch.swap_entry()
     terms = [literal(arch, entry.set_mask)]
     for word, moves in (("type", entry.type), ("offset", entry.offset)):
         terms += [
@@ -152,7 +151,7 @@ def harness(arch: Arch, macros: str, legacy_max_bits: int | None) -> str:
     pgprots = sorted({arch.pgprot(prot) for prot in range(8)})
     keep = arch.mask(*arch.keep) if arch.keep else 0
     fallback = legacy_max_bits if legacy_max_bits is not None else arch.long_bits
-    entry = swap(arch)
+    entry = arch.swap_entry()
     swap_types = min(SWAP_TYPES, 1 << entry.type_bits)
     swap_bits = min(entry.offset_bits, arch.long_bits - 5)
     body = f"""

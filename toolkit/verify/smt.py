@@ -34,7 +34,7 @@ from toolkit.verify.cexpr import (
     UnsupportedExpression,
 )
 from toolkit.verify.records import Check, Counterexample, Outcome, Result
-from toolkit.verify.semantics import predicates, prot_moves, swap, word_bits
+from toolkit.verify.semantics import predicates, prot_moves, word_bits
 
 _LOCK = threading.Lock()
 
@@ -252,17 +252,17 @@ def _prove_swap(
     width: int,
 ) -> Result:
     """No swap entry (any type and offset swp_entry_t can hold, not none) satisfies pte_file()."""
-    layout = swap(arch)
-    if not layout.type and not layout.offset:
+    swap = arch.swap_entry()
+    if not swap.type and not swap.offset:
         return Result(Check.SWAP, Outcome.NOT_APPLICABLE, "no swap fields declared")
     type_ = z3.BitVec("type", width)
     offset = z3.BitVec("offset", width)
-    entry: BitVec = z3.BitVecVal(layout.set_mask, width)
-    for moves, value in ((layout.type, type_), (layout.offset, offset)):
+    entry: BitVec = z3.BitVecVal(swap.set_mask, width)
+    for moves, value in ((swap.type, type_), (swap.offset, offset)):
         for move in moves:
             entry = entry | ((z3.LShR(value, move.src) & ((1 << move.width) - 1)) << move.dst)
-    type_bits = min(layout.type_bits, MAX_SWAPFILES_SHIFT)
-    offset_bits = min(layout.offset_bits, arch.long_bits - MAX_SWAPFILES_SHIFT)
+    type_bits = min(swap.type_bits, MAX_SWAPFILES_SHIFT)
+    offset_bits = min(swap.offset_bits, arch.long_bits - MAX_SWAPFILES_SHIFT)
     solver = z3.Solver()
     solver.add(z3.ULT(type_, 1 << type_bits), z3.ULT(offset, 1 << offset_bits))
     is_file = file(entry) if callable(file) else _holds(file, entry)
