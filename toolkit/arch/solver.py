@@ -196,9 +196,11 @@ def own_problems(arch: Arch, layout: FileLayout) -> tuple[str, ...]:
 def lost_keep(arch: Arch, layout: FileLayout) -> tuple[str, ...]:
     """The bits of prot.keep that `layout`'s pte_to_pgprot() does not give back: one line or none.
 
-    This is rfp verify's `keeps` check on the offsets own_problems() tries: the kernel's own
-    protections first, and among them the one losing most, then every combination of prot.keep.
-    A legacy layout keeps no protection by design and is not judged here.
+    The losing half of rfp verify's `keeps` check, on the offsets own_problems() tries: the
+    kernel's own protections first (the example shown is the one losing most), then every
+    combination of prot.keep. A kept bit that comes back where it was not set is
+    own_problems()'s "restored as" line. A legacy layout keeps no protection by design and is
+    not judged here.
     """
     if not layout.keeps_prot or not arch.keep:
         return ()
