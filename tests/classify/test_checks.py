@@ -235,3 +235,14 @@ def test_tracked_lines_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         load_rules(),
     ).audit
     assert [f.file for f in audit.findings if f.code == "inconsistent"] == ["mm/b.c"]
+
+
+def test_defined_names_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit the names defined longest ago leave the lifecycles, the newest stay."""
+    monkeypatch.setattr(checks, "_NAMES", 2)
+    patches = [
+        patch(f"define {name}", _define(name, 100 + index), number=index + 1)  # type: ignore[arg-type]
+        for index, name in enumerate(("FLAG_A", "FLAG_B", "FLAG_C"))
+    ]
+    result = classify_series(patches, "test", load_rules())
+    assert [life.name for life in result.lifecycles] == ["FLAG_C"]

@@ -17,12 +17,13 @@ _MAX_OFFSET = 200
 _WINDOW = 256
 # Definitions, uses and removals listed per identifier; a long log's later ones are not.
 _LISTED = 256
-# Names remembered as existing before the series, or as used before any definition: past this
-# many the oldest are forgotten, so a long log's state stays flat (a tiny series never gets near).
-_NAMES = 1 << 16
+# Names remembered as existing before the series, as used before any definition, or as defined
+# by it: past this many of a kind the oldest are forgotten, so a long log's state stays flat (a
+# tiny series never gets near).
+_NAMES = 1 << 14
 # Lines added by the series and tracked for consistency: past this many, the files touched
 # longest ago are dropped first.
-_TRACKED_LINES = 1 << 17
+_TRACKED_LINES = 1 << 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,12 @@ class LifecycleCheck:
         if len(earlier) < _LISTED:
             self._defined[name] = (*earlier, at)
         self._gone.pop(name, None)
+        if len(self._defined) > _NAMES:
+            _forget_oldest(self._defined, _NAMES)
+            kept = self._defined
+            self._used = {n: v for n, v in self._used.items() if n in kept}
+            self._removed = {n: v for n, v in self._removed.items() if n in kept}
+            self._gone = {n: v for n, v in self._gone.items() if n in kept}
 
     def _use(self, name: str, at: Where) -> None:
         if name not in self._defined:
