@@ -32,6 +32,8 @@ _HEADS = re.compile(
     rb"|commit [0-9a-f]{40}(?=[\n ])|From \S+ [^\n]*\d{4}[^\n]*(?=\n))"
 )
 _FILE, _HUNK_HEAD = _HEADS.groupindex["file"], _HEADS.groupindex["hunk"]
+# A message's first line, for the whole-file split of iter_raw.
+_MESSAGE = re.compile(rb"^(?:From \S+ [^\n]*\d{4}|commit [0-9a-f]{40})[^\n]*$", re.MULTILINE)
 # How a `git log -p` entry or a bare `git diff` starts: git wrote every hunk, so its files are
 # counted as they stream past instead of each hunk being checked.
 _GIT_WRITTEN = (b"commit ", b"diff --git ")
@@ -200,50 +202,6 @@ def _quilt_patches(root: Path) -> Iterator[RawPatch]:
         yield RawPatch(number, _subject(content, 0, len(content)), quilt, str(file), content)
 
 
-def _messages(path: Path) -> Iterator[tuple[bytes, int, int, int, tuple[int, ...]]]:
-    """Each message with a `+++ ` line: (block, start, end, file offset, `+++` newlines).
-
-    One regex pass per block finds the message starts and the `+++ ` lines, so the file is
-    scanned once at C speed, and memory holds one block and the message it cuts, not the file.
-    Offsets point into the block; a message starts after the newline at `start - 1`.
-    """
-    with path.open("rb", buffering=0) as handle:
-        # Positions are those of the newline before a line; one in front serves the first line.
-        data, base, at = b"\n", -1, 0
-        starts: list[int] = [0]
-        heads: list[int] = []
-        while True:
-            block = handle.read(_BLOCK)
-            data = data + block if block else data
-            # Only whole lines are scanned; the rest waits for the next block.
-            stop = data.rfind(b"\n") + 1 if block else len(data)
-            for found in _HEADS.finditer(data, at, stop):
-                if found.group(_FILE) is not None:
-                    heads.append(found.start())
-                elif found.group(_HUNK_HEAD) is None and found.start():
-                    starts.append(found.start())
-            at = max(stop - 1, at)
-            whole = len(starts) if not block else len(starts) - 1
-            first = 0
-            for index in range(whole):
-                start = starts[index]
-                end = starts[index + 1] if index + 1 < len(starts) else len(data)
-                mine = []
-                while first < len(heads) and heads[first] < end:
-                    if heads[first] >= start:
-                        mine.append(heads[first])
-                    first += 1
-                if mine:
-                    yield data, start + 1, min(end + 1, len(data)), base + start + 1, tuple(mine)
-            if not block:
-                return
-            # Keep the message the block cuts, with what was found in it.
-            keep = starts[-1]
-            data, base, at = data[keep:], base + keep, at - keep
-            starts = [0]
-            heads = [h - keep for h in heads[first:] if h >= keep]
-
-
 @dataclass(frozen=True, slots=True)
 class PatchStat:
     """One patch's diffstat and where it came from."""
@@ -398,16 +356,25 @@ def _in_file(exc: PatchError, path: Path, offset: int) -> PatchError:
 
 
 def iter_raw(path: str | Path) -> Iterator[RawPatch]:
-    """The patches of a quilt directory, a directory of patches, an mbox, a git log or a diff."""
+    """Each patch's bytes: the simple per-message view (a file is read whole), for small inputs.
+
+    `iter_stats` is what streams a large file; the tests check one against the other.
+    """
     root = Path(path)
     if root.is_dir():
         yield from _quilt_patches(root)
         return
     if not root.is_file():
         raise MissingInputError("no such file or directory", root)
-    for number, (data, start, end, offset, _) in enumerate(_messages(root), 1):
-        subject = _subject(data, start, end)
-        yield RawPatch(number, subject, None, str(root), data[start:end], offset)
+    data = root.read_bytes()
+    starts = [0, *(m.start() for m in _MESSAGE.finditer(data) if m.start())]
+    number = 0
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(data)
+        if data.find(b"\n+++ ", start, end) < 0:
+            continue  # a cover letter or a commit without a diff
+        number += 1
+        yield RawPatch(number, _subject(data, start, end), None, str(root), data[start:end], start)
 
 
 def stat_raw(patch: RawPatch) -> tuple[FileStat, ...]:
