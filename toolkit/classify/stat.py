@@ -28,10 +28,10 @@ _BRACKETS = re.compile(r"^(?:re:\s*)?(?:\[[^\]]*\]\s*)*", re.IGNORECASE)
 # message's first line.
 #   +++ b/mm/fremap.c   /   @@ -52,9 +52,13 @@   /   commit 1234abcd...   /   From 1234abcd...
 _HEADS = re.compile(
-    rb"\n(?:(?P<file>\+\+\+ )|(?P<hunk>@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@)"
+    rb"\n(?:\+\+\+ |@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@"
     rb"|commit [0-9a-f]{40}(?=[\n ])|From \S+ [^\n]*\d{4}[^\n]*(?=\n))"
 )
-_FILE, _HUNK_HEAD = _HEADS.groupindex["file"], _HEADS.groupindex["hunk"]
+_AT, _PLUS = ord("@"), ord("+")
 # A message's first line, for the whole-file split of iter_raw.
 _MESSAGE = re.compile(rb"^(?:From \S+ [^\n]*\d{4}|commit [0-9a-f]{40})[^\n]*$", re.MULTILINE)
 # How a `git log -p` entry or a bare `git diff` starts: git wrote every hunk, so its files are
@@ -245,14 +245,6 @@ class _Open:
             self.files[self.path][0] += data.count(b"\n+", self.body, end)
             self.body = end
 
-    def hunk(self, found: re.Match[bytes]) -> None:
-        """Add a hunk header's old and new line counts to the current file's."""
-        if self.log and self.body >= 0:
-            counts = self.files[self.path]
-            old, new = found.group(3, 4)
-            counts[1] += 1 if old is None else int(old)
-            counts[2] += 1 if new is None else int(new)
-
     def head(self, data: bytes, at: int) -> None:
         """A `+++ ` line after the newline at `at`: in a log, the next file starts there."""
         self.headed = True
@@ -319,10 +311,16 @@ def _scan(root: Path, size: int) -> Iterator[PatchStat]:
             stop = data.rfind(b"\n") + 1 if block else len(data)
             for found in _HEADS.finditer(data, at, stop):
                 where = found.start()
-                if found.group(_FILE) is not None:
+                # The byte after the newline tells the kind: most matches are hunk headers.
+                first = data[where + 1]
+                if first == _AT:
+                    if message.body >= 0 and message.log:
+                        old, new = found.group(1, 2)
+                        counts = message.files[message.path]
+                        counts[1] += 1 if old is None else int(old)
+                        counts[2] += 1 if new is None else int(new)
+                elif first == _PLUS:
                     message.head(data, where)
-                elif found.group(_HUNK_HEAD) is not None:
-                    message.hunk(found)
                 elif where:
                     if message.headed:
                         number += 1
