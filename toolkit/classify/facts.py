@@ -180,13 +180,13 @@ def quick_facts(path: str, hunk: Hunk, series_lines: frozenset[int] = frozenset(
     defined_old, defined_new = context_defs | old_defs, context_defs | new_defs
     skip = C_KEYWORDS | calls.keys() | old_defs | new_defs
 
-    def words_of(text: str, skip: frozenset[str] | set[str]) -> tuple[str, ...]:
-        """The side's words that are not in `skip`."""
-        return tuple(w for w in dict.fromkeys(_WORD.findall(text)) if w not in skip)
-
-    rows = {w: (first,) for w in words_of(changed, C_KEYWORDS)}
+    # One regex pass per side; the facts below are filters of these.
+    new_words, old_words, kept_words = (
+        dict.fromkeys(_WORD.findall(text)) for text in (added, removed, kept)
+    )
+    rows = {w: (first,) for w in (*new_words, *old_words) if w not in C_KEYWORDS}
     if not exact:
-        old_first = dict.fromkeys(words_of(f"{kept}\n{removed}", C_KEYWORDS), first_old)
+        old_first = {w: first_old for w in (*kept_words, *old_words) if w not in C_KEYWORDS}
     rows.update((name, (at,)) for kind in _SIDES[:2] for name, at in heads[kind].items())
     functions: dict[str, None] = {}
     named = section_function(hunk.section)
@@ -203,11 +203,11 @@ def quick_facts(path: str, hunk: Hunk, series_lines: frozenset[int] = frozenset(
         signatures=(),
         removes=tuple(sorted(old_defs - defined_new)),
         introduces=tuple(sorted(new_defs - defined_old)),
-        uses=words_of(added, skip),
-        old_uses=words_of(removed, skip),
+        uses=tuple(w for w in new_words if w not in skip),
+        old_uses=tuple(w for w in old_words if w not in skip),
         calls=tuple(calls),
         returns=tuple(dict.fromkeys(_RETURN.findall(changed))),
-        context_uses=words_of(kept, C_KEYWORDS | context_defs),
+        context_uses=tuple(w for w in kept_words if w not in C_KEYWORDS and w not in context_defs),
         old_rows=tuple((n, (at,)) for n, at in old_first.items() if n not in C_KEYWORDS),
         rows=tuple(rows.items()),
     )
