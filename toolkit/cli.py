@@ -48,6 +48,12 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     p.add_argument("--manifest", metavar="FILE", help="series manifest to compare with")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--stat", action="store_true", help="files and +/- per patch only")
+    p.add_argument(
+        "--parse-all",
+        action="store_true",
+        help="parse every hunk with tree-sitter, not only those a rule or check may need "
+        "(slower; exact whole-series facts on a long log)",
+    )
     p.add_argument("--verbose", "-v", action="store_true", help="every hunk with its evidence")
     p.add_argument(
         "--fail-on",
@@ -79,7 +85,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             keep = args.verbose or args.format == "json"
             result = audit_path(
-                path, args.rules, manifest, progress, keep_hunks=keep, git_range=args.range
+                path,
+                args.rules,
+                manifest,
+                progress,
+                keep_hunks=keep,
+                git_range=args.range,
+                prefilter=not args.parse_all,
             )
     print(render(result.audit, args.format, args.verbose, result.lifecycles), end="")
     found = worst(result.audit)

@@ -142,3 +142,20 @@ def test_git_needs_a_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     """--git without --range is one error line and exit 2."""
     assert main(["audit", "--git", str(tmp_path)]) == 2
     assert "--git REPO and --range A..B go together" in capsys.readouterr().err
+
+
+def test_parse_all_reads_every_hunk_with_tree_sitter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A struct field no rule concerns is a parsed definition only with --parse-all."""
+    (tmp_path / "field.patch").write_text(
+        "Subject: [PATCH] demo: add a field\n\n---\n--- a/fs/demo.c\n+++ b/fs/demo.c\n"
+        "@@ -1,3 +1,4 @@\n struct demo {\n \tint old_field;\n+\tint new_field;\n };\n"
+    )
+    assert main(["audit", "-v", str(tmp_path)]) == 0
+    quick = capsys.readouterr().out
+    assert main(["audit", "-v", "--parse-all", str(tmp_path)]) == 0
+    parsed = capsys.readouterr().out
+    assert "defines new_field" in parsed
+    assert "defines new_field" not in quick
+    assert "01  demo: add a field  other" in quick and "01  demo: add a field  other" in parsed

@@ -119,6 +119,7 @@ def audit_path(
     progress: Progress | None = None,
     keep_hunks: bool = True,
     git_range: str | None = None,
+    prefilter: bool = True,
 ) -> AuditResult:
     """Audit the series at `path` (a git repository with `git_range`) with the rules given."""
     from toolkit.classify.rules import load_rules
@@ -126,7 +127,13 @@ def audit_path(
     rules = load_rules(rules_path)
     source = f"{path}@{git_range}" if git_range else str(path)
     return classify_series(
-        _patches(path, git_range), source, rules, manifest, progress, keep_hunks=keep_hunks
+        _patches(path, git_range),
+        source,
+        rules,
+        manifest,
+        progress,
+        keep_hunks=keep_hunks,
+        prefilter=prefilter,
     )
 
 
