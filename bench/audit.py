@@ -95,6 +95,18 @@ def _rounds(diff: Path, work: Path, runs: int) -> dict[str, list[Run] | str]:
     return results
 
 
+def _shown(argv: list[str]) -> str:
+    """`argv` as typed: programs of the venv or of bench/ by their short names."""
+    shown = []
+    for arg in argv:
+        path = Path(arg)
+        if path.is_relative_to(HERE):
+            shown.append(str(path.relative_to(ROOT)))
+        else:
+            shown.append(path.name if arg.startswith("/") else arg)
+    return " ".join(shown)
+
+
 def _counts(counts: Counts) -> str:
     shown = [
         "-" if n is None else f"{n:,}" for n in (counts.files, counts.insertions, counts.deletions)
@@ -154,6 +166,10 @@ def throughput(inp: Input, work: Path, runs: int) -> Section:
             ],
             rows,
         ),
+        "",
+        "Commands (FILE the diff; git apply runs outside any repository): "
+        + "; ".join(f"`{_shown(tool.argv(Path('FILE')))}`" for tool in TOOLS)
+        + ".",
         "",
         f"Totals compared with `git log --numstat` of the same commits ({_counts(truth)}; "
         "lsdiff gives file names only):",
