@@ -7,6 +7,7 @@ over its hunks and, except in git's own log, checked against the counts in their
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -213,8 +214,12 @@ class PatchStat:
     files: tuple[FileStat, ...]
 
 
-def iter_stats(path: str | Path, block: int = _BLOCK) -> Iterator[PatchStat]:
-    """The diffstat of each patch of a quilt directory, directory, mbox, git log or diff."""
+def iter_stats(path: str | Path, block: int = _BLOCK, fast: bool = True) -> Iterator[PatchStat]:
+    """The diffstat of each patch of a quilt directory, directory, mbox, git log or diff.
+
+    With `fast`, a git log or diff is read by the C scanner when cc can build it; the same
+    stats as the Python scan, which reads every other input and reports any error.
+    """
     root = Path(path)
     if root.is_dir():
         for raw in _quilt_patches(root):
@@ -222,7 +227,53 @@ def iter_stats(path: str | Path, block: int = _BLOCK) -> Iterator[PatchStat]:
         return
     if not root.is_file():
         raise MissingInputError("no such file or directory", root)
-    yield from _scan(root, block)
+    found = fast_stats(root) if fast else None
+    yield from _scan(root, block) if found is None else found
+
+
+def fast_stats(root: Path) -> list[PatchStat] | None:
+    """The stats of a git log or diff by the C scanner; None when the Python scan must read it."""
+    from toolkit.classify.fastscan import records
+
+    found = records(root)
+    if found is None or not found.numbers:
+        # Nothing found may still be a mail's error to report: the Python scan says.
+        return None
+    numbers, names = found.numbers, found.names
+    paths = [text.strip() for text in names]
+    paths = [text.split("/", 1)[1] if "/" in text else text for text in paths]
+    stats: list[PatchStat] = []
+    at = named = 0
+    with root.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        while at < len(numbers):
+            start, subject_end, end, count = numbers[at : at + 4]
+            at += 4
+            files: dict[str, list[int]] = {}
+            for path in paths[named : named + count]:
+                plus, old, new = numbers[at : at + 3]
+                at += 3
+                counts = files.get(path)
+                if counts is None:
+                    files[path] = [plus, old, new]
+                else:
+                    counts[0] += plus
+                    counts[1] += old
+                    counts[2] += new
+            named += count
+            files_stat = []
+            for path, (plus, old, new) in files.items():
+                # Every hunk line is context, added or removed: so old - removed = new - added.
+                minus = old - new + plus
+                if plus > new or not 0 <= minus <= old:
+                    return None  # the Python scan reports where
+                files_stat.append(FileStat(path, plus, minus))
+            head = data[start:subject_end] if subject_end >= 0 else b""
+            subject = _subject(head, 0, len(head)) if head else ""
+            if not subject:
+                whole = data[start:end]
+                subject = _subject(whole, 0, len(whole))
+            stats.append(PatchStat(len(stats) + 1, subject, None, str(root), tuple(files_stat)))
+    return stats
 
 
 @dataclass(slots=True)

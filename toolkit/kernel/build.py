@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import platform
 import shutil
-import subprocess
 from pathlib import Path
 
+from toolkit.cbuild import binary_path, cache_dir, compile_to
 from toolkit.errors import ExternalToolError
+
+__all__ = ["CFLAGS", "SOURCE", "cache_dir", "runner_path", "scratch_dir", "unavailable"]
 
 SOURCE = Path(__file__).resolve().parent / "runner.c"
 CFLAGS = ("-O2", "-Wall", "-Wextra", "-Werror")
-
-
-def cache_dir() -> Path:
-    """$XDG_CACHE_HOME/rfp-toolkit, or ~/.cache/rfp-toolkit."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "rfp-toolkit"
 
 
 def unavailable() -> str | None:
@@ -32,26 +26,13 @@ def unavailable() -> str | None:
 
 def runner_path() -> Path:
     """The compiled runner, built first if this source has not been built yet."""
-    source = SOURCE.read_bytes()
-    key = hashlib.sha256(source + " ".join(CFLAGS).encode()).hexdigest()[:16]
-    target = cache_dir() / f"runner-{key}"
+    target = binary_path(SOURCE, "runner", CFLAGS)
     if target.exists():
         return target
     why = unavailable()
     if why is not None:
         raise ExternalToolError(why, SOURCE)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Built under a private name and renamed, so a concurrent build never runs half a binary.
-    tmp = target.with_name(f".{target.name}.{os.getpid()}")
-    done = subprocess.run(
-        ["cc", *CFLAGS, "-o", str(tmp), str(SOURCE)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        tmp.unlink(missing_ok=True)
-        first = (done.stderr.strip().splitlines() or ["no message"])[0]
-        raise ExternalToolError(f"cc failed: {first}", SOURCE)
-    os.replace(tmp, target)
-    return target
+    return compile_to(SOURCE, target, CFLAGS)
 
 
 def scratch_dir() -> Path:
