@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from pathlib import Path
 
 from toolkit.errors import ExternalToolError
@@ -24,6 +23,9 @@ def binary_path(source: Path, stem: str, cflags: tuple[str, ...]) -> Path:
 
 def compile_to(source: Path, target: Path, cflags: tuple[str, ...]) -> Path:
     """Build `source` into `target` with cc; ExternalToolError with cc's first line on failure."""
+    # Imported here: a cached binary's users (`rfp audit --stat`) skip the module's cost.
+    import subprocess
+
     target.parent.mkdir(parents=True, exist_ok=True)
     # Built under a private name and renamed, so a concurrent build never runs half a binary.
     tmp = target.with_name(f".{target.name}.{os.getpid()}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,22 +40,35 @@ class Scan:
     names: tuple[str, ...]  # one per file header, as written, decoded with surrogateescape
 
 
+def _run(program: Path, path: Path) -> bytes | None:
+    """The program's stdout, or None when it cannot start or exits non-zero."""
+    # posix_spawn and a pipe: the subprocess module alone costs `rfp audit --stat` 2 ms.
+    reader, writer = os.pipe()
+    try:
+        pid = os.posix_spawn(
+            program,
+            [str(program), str(path)],
+            os.environ,
+            file_actions=[(os.POSIX_SPAWN_DUP2, writer, 1), (os.POSIX_SPAWN_CLOSE, reader)],
+        )
+    except OSError:
+        os.close(reader)
+        return None
+    finally:
+        os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        out = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    return out if os.waitstatus_to_exitcode(status) == 0 else None
+
+
 def records(path: Path) -> Scan | None:
     """What fastscan found in the file at `path`, or None when the Python scan must read it."""
     program = scanner()
     if program is None:
         return None
-    try:
-        done = subprocess.run(
-            [str(program), str(path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
-    except OSError:
-        return None
-    out = done.stdout
-    if done.returncode != 0 or len(out) < COUNT.size:
+    out = _run(program, path)
+    if out is None or len(out) < COUNT.size:
         return None
     (count,) = COUNT.unpack_from(out)
     end = COUNT.size * (count + 1)
