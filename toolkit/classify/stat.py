@@ -248,31 +248,33 @@ def fast_stats(root: Path) -> list[PatchStat] | None:
         while at < len(numbers):
             start, subject_end, end, count = numbers[at : at + 4]
             at += 4
-            files: dict[str, list[int]] = {}
-            for path in paths[named : named + count]:
-                plus, old, new = numbers[at : at + 3]
-                at += 3
-                counts = files.get(path)
-                if counts is None:
-                    files[path] = [plus, old, new]
-                else:
+            names_here = paths[named : named + count]
+            span = numbers[at : at + 3 * count]
+            at, named = at + 3 * count, named + count
+            pluses, olds, news = span[0::3], span[1::3], span[2::3]
+            if len(set(names_here)) < count:
+                # One path under several headers: summed first, as the Python scan does.
+                files: dict[str, list[int]] = {}
+                for path, plus, old, new in zip(names_here, pluses, olds, news, strict=True):
+                    counts = files.setdefault(path, [0, 0, 0])
                     counts[0] += plus
                     counts[1] += old
                     counts[2] += new
-            named += count
-            files_stat = []
-            for path, (plus, old, new) in files.items():
-                # Every hunk line is context, added or removed: so old - removed = new - added.
-                minus = old - new + plus
-                if plus > new or not 0 <= minus <= old:
-                    return None  # the Python scan reports where
-                files_stat.append(FileStat(path, plus, minus))
+                names_here = list(files)
+                pluses, olds, news = (tuple(c[i] for c in files.values()) for i in range(3))
+            # Every hunk line is context, added or removed: so old - removed = new - added.
+            minuses = [old - new + plus for plus, old, new in zip(pluses, olds, news, strict=True)]
+            if any(p > n for p, n in zip(pluses, news, strict=True)) or any(
+                not 0 <= m <= o for m, o in zip(minuses, olds, strict=True)
+            ):
+                return None  # the Python scan reports where
+            files_stat = tuple(map(FileStat, names_here, pluses, minuses))
             head = data[start:subject_end] if subject_end >= 0 else b""
             subject = _subject(head, 0, len(head)) if head else ""
             if not subject:
                 whole = data[start:end]
                 subject = _subject(whole, 0, len(whole))
-            stats.append(PatchStat(len(stats) + 1, subject, None, str(root), tuple(files_stat)))
+            stats.append(PatchStat(len(stats) + 1, subject, None, str(root), files_stat))
     return stats
 
 
