@@ -7,7 +7,7 @@ over its hunks and, except in git's own log, checked against the counts in their
 
 from __future__ import annotations
 
-import mmap
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -244,7 +244,9 @@ def fast_stats(root: Path) -> list[PatchStat] | None:
     paths = [text.split("/", 1)[1] if "/" in text else text for text in paths]
     stats: list[PatchStat] = []
     at = named = 0
-    with root.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+    # Subjects are read with pread: a mapping would bring whole pages around each into memory.
+    with root.open("rb", buffering=0) as handle:
+        fd = handle.fileno()
         while at < len(numbers):
             start, subject_end, end, count = numbers[at : at + 4]
             at += 4
@@ -269,10 +271,10 @@ def fast_stats(root: Path) -> list[PatchStat] | None:
             ):
                 return None  # the Python scan reports where
             files_stat = tuple(map(FileStat, names_here, pluses, minuses))
-            head = data[start:subject_end] if subject_end >= 0 else b""
+            head = os.pread(fd, subject_end - start, start) if subject_end >= 0 else b""
             subject = _subject(head, 0, len(head)) if head else ""
             if not subject:
-                whole = data[start:end]
+                whole = os.pread(fd, end - start, start)
                 subject = _subject(whole, 0, len(whole))
             stats.append(PatchStat(len(stats) + 1, subject, None, str(root), files_stat))
     return stats
