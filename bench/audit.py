@@ -242,7 +242,8 @@ def _flatness(inp: Input, work: Path, results: dict[str, list[Run] | str]) -> li
         )
     return [
         f"Peak memory, flat when the {big_mb:.0f} MB input needs at most {FLAT}x what its first "
-        f"{small_mb:.1f} MB (whole commits) need:",
+        f"{small_mb:.1f} MB (whole commits) need. Peak RSS is the kernel's ru_maxrss of the "
+        "process and the children it waited for, file pages it maps included:",
         "",
         *table(
             [
