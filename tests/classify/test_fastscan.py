@@ -196,3 +196,18 @@ def test_well_formed_logs_same_as_python(commits: list[str]) -> None:
         assert _outcome(path, fast=True) == _outcome(path, fast=False)
         if not isinstance(_outcome(path, fast=False), str):
             assert found is not None or "+++ " not in path.read_text()
+
+
+@needs_cc
+def test_log_longer_than_the_window_same_as_python(tmp_path: Path) -> None:
+    """Past the scanner's memory window (pages let go behind it) the counts stay the Python ones."""
+    real = (DATA / "real-log.txt").read_bytes()
+    path = tmp_path / "long.txt"
+    # Each copy shifted by a few bytes, so headers fall on every side of a window's edge.
+    path.write_bytes(
+        b"".join(real.replace(b"\n\n", b"\n" + b" " * k + b"\n", 1) for k in range(200))
+    )
+    assert path.stat().st_size > 12 << 20
+    found = fast_stats(path)
+    assert found is not None
+    assert found == list(iter_stats(path, fast=False))
