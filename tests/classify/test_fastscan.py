@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.classify import strategies
 from toolkit.classify import fastscan
 from toolkit.classify.stat import PatchStat, fast_stats, iter_stats
 from toolkit.errors import ToolkitError
@@ -92,52 +93,11 @@ def test_scanner_is_built_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert fastscan.scanner() == first and first.stat().st_mtime_ns == stamp
 
 
-# Lines a random log is made of: message starts, file headers, hunk headers, hunk lines and
-# the lookalikes that must not be taken for them.
-_LINES = st.sampled_from(
-    [
-        "commit 0123456789abcdef0123456789abcdef01234567",
-        "commit 0123456789abcdef0123456789abcdef01234567 (HEAD)",
-        "commit 0123456789ABCDEF0123456789abcdef01234567",
-        "From 0123 Mon Sep 17 00:00:00 2001",
-        "From x",
-        "Author: A <a@b>",
-        "",
-        "    fix the thing",
-        "Subject: [PATCH 1/2] a subject",
-        "diff --git a/mm/x.c b/mm/x.c",
-        "--- a/mm/x.c",
-        "--- a/mm/y.c\t2005-01-01",
-        "--- /dev/null",
-        "+++ b/mm/x.c",
-        "+++ b/mm/y.c\t2005-01-01",
-        "+++  /dev/null ",
-        "+++ ",
-        "+++ b/caf\xe9.c",
-        "+++ b/caf\udce9.c",
-        "+++ b/nbsp\u00a0",
-        "+++ b/crlf.c\r",
-        "--- a/crlf.c\r",
-        "++ plus",
-        "@@ -1,3 +1,4 @@ int f(void)",
-        "@@ -1 +1 @@",
-        "@@ -0,0 +1,2 @@",
-        "@@ -5,2 +5,0 @@",
-        "@@ -x +1 @@",
-        "+added",
-        "-removed",
-        "--- removed dashes",
-        " context",
-        "\\ No newline at end of file",
-    ]
-)
-
-
 @needs_cc
 @settings(max_examples=150, deadline=None)
 @given(
     head=st.sampled_from(["commit 0123456789abcdef0123456789abcdef01234567\n", "diff --git ", ""]),
-    lines=st.lists(_LINES, max_size=40),
+    lines=st.lists(strategies.LOG_LINES, max_size=40),
     end=st.sampled_from(["\n", ""]),
 )
 def test_random_logs_same_as_python(head: str, lines: list[str], end: str) -> None:
@@ -148,45 +108,9 @@ def test_random_logs_same_as_python(head: str, lines: list[str], end: str) -> No
         assert _outcome(path, fast=True) == _outcome(path, fast=False)
 
 
-# What a hunk line says after its +, - or space: some look like headers once marked.
-_TEXT = st.sampled_from(["x", "", "-- a/q.c", "++ b/q.c", "+ y", "@ -1 +1 @@", "commit", "\t"])
-_NAME = st.sampled_from(["mm/a.c", "mm/b.c", "include/x.h", "caf\xe9.c", "sp ace.c"])
-
-
-@st.composite
-def _hunk(draw: st.DrawFn) -> str:
-    """A hunk whose header counts its lines (old lines are context or removed)."""
-    lines = draw(st.lists(st.tuples(st.sampled_from(" +-"), _TEXT), min_size=1, max_size=6))
-    old = sum(kind != "+" for kind, _ in lines)
-    new = sum(kind != "-" for kind, _ in lines)
-    body = "".join(f"{kind}{text}\n" for kind, text in lines)
-    return f"@@ -1,{old} +1,{new} @@ f\n{body}"
-
-
-@st.composite
-def _file(draw: st.DrawFn) -> str:
-    """One file of a commit: git's header lines, then its hunks."""
-    name = draw(_NAME)
-    old, new = draw(
-        st.sampled_from(
-            [(f"a/{name}", f"b/{name}"), ("/dev/null", f"b/{name}"), (f"a/{name}", "/dev/null")]
-        )
-    )
-    hunks = "".join(draw(st.lists(_hunk(), max_size=3)))
-    return f"diff --git a/{name} b/{name}\n--- {old}\n+++ {new}\n{hunks}"
-
-
-@st.composite
-def _commit(draw: st.DrawFn) -> str:
-    """A `git log -p` entry: its header, an indented message, its files."""
-    title = draw(st.sampled_from(["fix it", "", "[PATCH] x", "Subject: y"]))
-    files = "".join(draw(st.lists(_file(), max_size=3)))
-    return f"commit {'ab' * 20}\nAuthor: A <a@b>\n\n    {title}\n\n{files}"
-
-
 @needs_cc
 @settings(max_examples=150, deadline=None)
-@given(commits=st.lists(_commit(), min_size=1, max_size=4))
+@given(commits=st.lists(strategies.commits(), min_size=1, max_size=4))
 def test_well_formed_logs_same_as_python(commits: list[str]) -> None:
     """On random well-formed git logs the C scanner takes the input and equals the Python scan."""
     with tempfile.TemporaryDirectory() as tmp:
