@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -69,6 +70,10 @@ def test_mail_goes_back_to_python(tmp_path: Path) -> None:
         "From 0123 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] x\n\n"
         + (DATA / "good" / "add-flag.patch").read_text()
     )
+    program = fastscan.scanner()
+    assert program is not None
+    done = subprocess.run([str(program), str(mail)], capture_output=True, check=False)
+    assert done.returncode == fastscan.NOT_MINE
     assert fastscan.records(mail) is None
     assert [s.subject for s in iter_stats(mail)] == ["x"]
 
