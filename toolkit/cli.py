@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -382,15 +380,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = getattr(args, "debug", False)
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="rfp: %(levelname)s: %(message)s",
-    )
+    if debug:
+        # imported here: the --stat path is timed against diffstat, start-up included
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="rfp: %(levelname)s: %(message)s")
     func: Command = args.func
     try:
         return func(args)
     except ToolkitError as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         print(f"rfp: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
