@@ -271,11 +271,10 @@ def fast_stats(root: Path) -> list[PatchStat] | None:
             ):
                 return None  # the Python scan reports where
             files_stat = tuple(map(FileStat, names_here, pluses, minuses))
-            head = os.pread(fd, subject_end - start, start) if subject_end >= 0 else b""
-            subject = _subject(head, 0, len(head)) if head else ""
-            if not subject:
-                whole = os.pread(fd, end - start, start)
-                subject = _subject(whole, 0, len(whole))
+            # As in the Python scan: the lines before the first file header, if there is one.
+            length = subject_end - start if subject_end >= 0 else end - start
+            head = os.pread(fd, length, start)
+            subject = _subject(head, 0, len(head))
             stats.append(PatchStat(len(stats) + 1, subject, None, str(root), files_stat))
     return stats
 
@@ -338,7 +337,11 @@ def _close(message: _Open, data: bytes, end: int, source: str) -> tuple[str, tup
                 exc = PatchError(f"{path}: hunk counts do not match its lines", source, 1)
                 raise _in_file(exc, Path(source), message.offset)
             stats.append(FileStat(path, plus, minus))
-        return message.subject or _subject(data, message.start + 1, end), tuple(stats)
+        # A log entry's subject comes from the lines before its first file header, whatever
+        # follows: the streamed scan has dropped those later lines by now.
+        if message.subject is None:
+            return _subject(data, message.start + 1, end), tuple(stats)
+        return message.subject, tuple(stats)
     try:
         files = stat_span(data, message.start + 1, end, source)
     except PatchError as exc:
