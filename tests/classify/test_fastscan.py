@@ -140,3 +140,18 @@ def test_log_longer_than_the_window_same_as_python(tmp_path: Path) -> None:
     found = fast_stats(path)
     assert found is not None
     assert found == list(iter_stats(path, fast=False))
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 19])
+def test_subject_only_from_lines_before_the_first_file(tmp_path: Path, block: int) -> None:
+    """A `Subject:` line after a log entry's file header is not its subject, in either scan."""
+    path = tmp_path / "log.txt"
+    path.write_text(
+        "commit 0123456789abcdef0123456789abcdef01234567\n"
+        "--- a/mm/x.c\n+++ b/mm/x.c\n"
+        "Subject: [PATCH 1/2] a subject\n"
+        "commit 0123456789abcdef0123456789abcdef01234567"
+    )
+    slow = list(iter_stats(path, block, fast=False))
+    assert [p.subject for p in slow] == [""]
+    assert _outcome(path, fast=True) == _outcome(path, fast=False)

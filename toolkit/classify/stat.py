@@ -38,6 +38,7 @@ _MESSAGE = re.compile(rb"^(?:From \S+ [^\n]*\d{4}|commit [0-9a-f]{40})[^\n]*$", 
 # How a `git log -p` entry or a bare `git diff` starts: git wrote every hunk, so its files are
 # counted as they stream past instead of each hunk being checked.
 _GIT_WRITTEN = (b"commit ", b"diff --git ")
+_LONGEST_MARK = max(map(len, _GIT_WRITTEN))
 # Bytes read at a time from a single input file.
 _BLOCK = 512 << 10
 # The first indented line of a `git log` message.
@@ -364,6 +365,9 @@ def _scan(root: Path, size: int) -> Iterator[PatchStat]:
             block = handle.read(size)
             data = data + block if block else data
             if message is None:
+                # The first line's start tells a log from a mail: wait until it has been read.
+                if block and len(data) <= _LONGEST_MARK and b"\n" not in data[1:]:
+                    continue
                 message = _Open(0, 0, data.startswith(_GIT_WRITTEN, 1))
             # Only whole lines are scanned; a cut one waits for the next block.
             stop = data.rfind(b"\n") + 1 if block else len(data)
