@@ -222,7 +222,7 @@ def test_evidence_points_at_the_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "message", "line"),
     [
-        ("x = 1\ny = = 2\n", "not TOML", 2),
+        ("x = 1\ny = = 2\n", "not valid TOML", 2),
         ('classes = ["a"]\n', "no .* tables", None),
         ('[[rule]]\nid = "x"\nclass = "other"\nwat = 1\n', "unknown keys wat", 2),
         ('[[rule]]\nid = "x"\nclass = "other"\n', "no condition", 2),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from toolkit.arch.records import (
 )
 from toolkit.errors import ArchDataError, MissingInputError
 from toolkit.paths import ARCHS
+from toolkit.tomlfile import parse_toml
 
 TOP_REQUIRED = ("name", "title", "headers", "pte_bits", "page_shift", "pfn_shift")
 TOP_TABLES = ("bits", "predicates", "prot", "swap", "layout")
@@ -169,13 +169,7 @@ class _Reader:
 def parse_arch(text: str, path: Path) -> Arch:
     """The Arch described by TOML `text` read from `path`, without the solved layout."""
     r = _Reader(text, path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise ArchDataError(
-            f"not valid TOML: {exc}", path, int(line.group(1)) if line else None
-        ) from exc
+    data = parse_toml(text, path, ArchDataError)
     r.table(data, "", TOP_REQUIRED + TOP_TABLES, TOP_OPTIONAL)
     name = r.string(data, "name", "")
     if name != path.stem:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.classify.records import FileStat, Finding, PatchReport, Severity
 from toolkit.errors import InputError, MissingInputError
+from toolkit.tomlfile import line_of, parse_toml
 
-_TOML_LINE = re.compile(r"line (\d+)")
 # `[PATCH 02/18] remap_file_pages ...`, `Re: [patch 2/18] ...`: the prefixes matching ignores.
 _SUBJECT_PREFIX = re.compile(r"^(?:re:\s*)?(?:\[[^\]]*\]\s*)*", re.IGNORECASE)
 
@@ -37,10 +36,7 @@ class Manifest:
 
 
 def _fail(message: str, path: Path, text: str, needle: str | None = None) -> InputError:
-    line = None
-    if needle is not None:
-        line = next((n for n, s in enumerate(text.splitlines(), 1) if needle in s), None)
-    return InputError(message, path, line)
+    return InputError(message, path, None if needle is None else line_of(text, needle))
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -50,13 +46,7 @@ def load_manifest(path: str | Path) -> Manifest:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise MissingInputError("no such manifest", source) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        raise InputError(
-            f"not TOML: {exc}", source, int(found.group(1)) if found else None
-        ) from None
+    data = parse_toml(text, source, InputError)
     entries = data.get("patch", data.get("patches"))
     if not isinstance(entries, list) or not entries:
         raise _fail("no [[patch]] tables", source, text)

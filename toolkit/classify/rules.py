@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from toolkit.classify.records import Evidence, HunkFacts
 from toolkit.errors import InputError, MissingInputError
+from toolkit.tomlfile import line_of, parse_toml
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "rules.toml"
 OTHER = "other"
@@ -32,7 +32,6 @@ _KEYS = frozenset(
     )
 )
 _WORD = re.compile(r"[A-Za-z_][\w-]*")
-_TOML_LINE = re.compile(r"line (\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +59,12 @@ class RuleSet:
     rules: tuple[Rule, ...]
 
 
-def _line_of(text: str, needle: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), 1):
-        if needle in line:
-            return number
-    return None
-
-
 def _strings(value: object, path: Path, where: str, text: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise InputError(
-        f"{where}: expected a string or a list of strings", path, _line_of(text, where)
-    )
+    raise InputError(f"{where}: expected a string or a list of strings", path, line_of(text, where))
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:
@@ -86,13 +76,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         raise MissingInputError("no such rules file", source) from None
     except OSError as exc:
         raise InputError(f"cannot read rules: {exc.strerror}", source) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        raise InputError(
-            f"not TOML: {exc}", source, int(found.group(1)) if found else None
-        ) from None
+    data = parse_toml(text, source, InputError)
     classes = _strings(data.get("classes", []), source, "classes", text)
     if OTHER not in classes:
         classes = (*classes, OTHER)
@@ -114,7 +98,7 @@ def _rule(
     rule_id = entry.get("id")
     if not isinstance(rule_id, str) or not rule_id:
         raise InputError(f"rule {index} has no id", source)
-    line = _line_of(text, f'"{rule_id}"')
+    line = line_of(text, f'"{rule_id}"')
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
         raise InputError(f"rule {rule_id}: unknown keys {', '.join(unknown)}", source, line)

@@ -23,7 +23,6 @@ prot_none = "why"                # expectations run into, each with why
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -33,6 +32,7 @@ from typing import Any
 from toolkit.errors import MissingInputError, ScenarioError
 from toolkit.model.include.linux import mman
 from toolkit.scenario.limits import ArchLimit, parse_limits
+from toolkit.tomlfile import parse_toml
 
 PROTS = {"none": 0, "r": 1, "w": 2, "rw": 3, "x": 4, "rx": 5, "wx": 6, "rwx": 7}
 FLAGS = {
@@ -51,7 +51,6 @@ ADVICE = {
     "dontneed": mman.MADV_DONTNEED,
 }
 # "(at line 3, column 5)" closes every tomllib error message.
-_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 # `[[op]]` opens an operation's table; its line is where errors about the op point.
 _OP_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*op[ \t]*\]\]", re.MULTILINE)
 
@@ -184,12 +183,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, path: Path) -> Scenario:
     """Parse the text of a scenario file read from `path`."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        message = _TOML_LINE.sub("", str(exc)).strip()
-        raise ScenarioError(message, path, int(found.group(1)) if found else None) from None
+    data = parse_toml(text, path, ScenarioError)
     op_lines = [text.count("\n", 0, m.start()) + 1 for m in _OP_HEADER.finditer(text)]
     known = {"title", "description", "setup", "op", "limits"}
     extra = sorted(set(data) - known)
