@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 from array import array
+from collections.abc import Iterator
 from dataclasses import replace
 
 from toolkit.model.include.asm.pgtable import PTRS_PER_PTE
@@ -52,6 +53,23 @@ def pte_read(mm: mm_struct, address: int) -> int:
     if table is None:
         return pt.PTE_NONE
     return table[(address >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)]
+
+
+def pte_range(mm: mm_struct, start: int, end: int) -> Iterator[tuple[int, array[int], int]]:
+    """Each address in [start, end) whose page table exists, with its table and index.
+
+    MODEL: the pgd_offset/pmd_offset/pte_offset_map walk the kernel writes out in every caller;
+    addresses in a missing table are skipped a whole table at a time, as pmd_none() would.
+    """
+    pt = mm.kernel.pgtable
+    addr = start
+    while addr < end:
+        table = mm.pgd.get(addr >> pt.PMD_SHIFT)
+        if table is None:
+            addr = ((addr >> pt.PMD_SHIFT) + 1) << pt.PMD_SHIFT
+            continue
+        yield addr, table, (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
+        addr += pt.PAGE_SIZE
 
 
 def page_remove_rmap(mm: mm_struct, pfn: int) -> None:
@@ -413,13 +431,7 @@ def copy_page_range(dst_mm: mm_struct, src_mm: mm_struct, vma: vm_area_struct) -
     # would let a child refault a linear non-uniform VMA (17+18, no 11) with its default
     # protection: the stateful tests find that at once if the skip is put back here.
     shared = bool(vma.vm_flags & VM_SHARED)
-    addr = vma.vm_start
-    while addr < vma.vm_end:
-        table = src_mm.pgd.get(addr >> pt.PMD_SHIFT)
-        if table is None:
-            addr = ((addr >> pt.PMD_SHIFT) + 1) << pt.PMD_SHIFT
-            continue
-        index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
+    for addr, table, index in pte_range(src_mm, vma.vm_start, vma.vm_end):
         pte = table[index]
         if pte != pt.PTE_NONE:
             kind = pt.pte_kind(pte)
@@ -437,5 +449,4 @@ def copy_page_range(dst_mm: mm_struct, src_mm: mm_struct, vma: vm_area_struct) -
                 dst_mm.rss += 1
             dst_table, dst_index = pte_alloc_map(dst_mm, addr)
             dst_table[dst_index] = pte
-        addr += pt.PAGE_SIZE
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 
-from toolkit.model.include.asm.pgtable import PTRS_PER_PTE
 from toolkit.model.include.linux.mm import (
     VM_ACCOUNT,
     VM_NONUNIFORM,
@@ -15,6 +14,7 @@ from toolkit.model.include.linux.mm import (
 )
 from toolkit.model.include.linux.mman import PROT_EXEC, PROT_READ, PROT_WRITE
 from toolkit.model.include.linux.sched import mm_struct
+from toolkit.model.mm.memory import pte_range
 from toolkit.model.mm.mmap import find_vma, split_vma, vm_page_prot_of, vma_merge
 
 VM_RWX = 0x7
@@ -30,16 +30,10 @@ def change_protection(vma: vm_area_struct, addr: int, end: int, newprot: int) ->
         return
     mm = vma.vm_mm
     pt = mm.kernel.pgtable
-    while addr < end:
-        table = mm.pgd.get(addr >> pt.PMD_SHIFT)
-        if table is None:
-            addr = ((addr >> pt.PMD_SHIFT) + 1) << pt.PMD_SHIFT
-            continue
-        index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
+    for _, table, index in pte_range(mm, addr, end):
         pte = table[index]
         if pte != pt.PTE_NONE and pt.pte_kind(pte) == "present":
             table[index] = pt.mk_pte(pt.pte_pfn(pte), newprot)
-        addr += pt.PAGE_SIZE
 
 
 def mprotect_fixup(mm: mm_struct, vma: vm_area_struct, start: int, end: int, newflags: int) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from array import array
 
 from toolkit.model.globals import Kernel
-from toolkit.model.include.asm.pgtable import PTRS_PER_PTE
 from toolkit.model.include.linux.mm import (
     VM_NONLINEAR,
     VM_SHARED,
@@ -14,6 +13,7 @@ from toolkit.model.include.linux.mm import (
 )
 from toolkit.model.include.linux.pagemap import save_nonlinear_pte, save_nonuniform_pte
 from toolkit.model.mm import page_alloc
+from toolkit.model.mm.memory import pte_range
 from toolkit.model.mm.swapfile import get_swap_page, swap_duplicate
 
 
@@ -90,13 +90,7 @@ def _walk_present(vma: vm_area_struct, pfn: int | None) -> list[tuple[int, array
     mm = vma.vm_mm
     pt = mm.kernel.pgtable
     found = []
-    addr = vma.vm_start
-    while addr < vma.vm_end:
-        table = mm.pgd.get(addr >> pt.PMD_SHIFT)
-        if table is None:
-            addr = ((addr >> pt.PMD_SHIFT) + 1) << pt.PMD_SHIFT
-            continue
-        index = (addr >> pt.PAGE_SHIFT) & (PTRS_PER_PTE - 1)
+    for addr, table, index in pte_range(mm, vma.vm_start, vma.vm_end):
         pte = table[index]
         if (
             pte != pt.PTE_NONE
@@ -105,7 +99,6 @@ def _walk_present(vma: vm_area_struct, pfn: int | None) -> list[tuple[int, array
             and page_alloc.check_page(mm.kernel.mem, pt.pte_pfn(pte)) >= 0
         ):
             found.append((addr, table, index))
-        addr += pt.PAGE_SIZE
     return found
 
 
