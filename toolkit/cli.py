@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.errors import MissingInputError, ToolkitError
+from toolkit.errors import InputError, MissingInputError, ToolkitError
 from toolkit.paths import PATCHES
 
 EXIT_OK = 0
@@ -28,6 +28,12 @@ def _existing(path: str) -> Path:
             raise MissingInputError("cannot resolve symbolic link", found)
         raise MissingInputError("no such file or directory", found)
     return found
+
+
+def _check_git_range(args: argparse.Namespace) -> None:
+    """`--git REPO` and `--range A..B` are given together or not at all."""
+    if bool(args.git) != bool(args.range):
+        raise InputError("--git REPO and --range A..B go together", args.git or args.range)
 
 
 # -- audit -----------------------------------------------------------------
@@ -64,10 +70,7 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Classify a series and report whole-series findings."""
-    from toolkit.errors import InputError
-
-    if bool(args.git) != bool(args.range):
-        raise InputError("--git REPO and --range A..B go together", args.git or args.range)
+    _check_git_range(args)
     path = _existing(args.git or args.path or str(PATCHES))
     from toolkit.classify.audit import audit_path, default_manifest, stat_path, worst
     from toolkit.classify.progress import progress_bar
@@ -115,12 +118,10 @@ def _add_series(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
 
 def cmd_series(args: argparse.Namespace) -> int:
     """List the patches of a series, optionally writing it out as an mbox."""
-    from toolkit.errors import InputError
     from toolkit.series import read_series, table, to_json, write_mbox
 
-    if args.git or args.range:
-        if not (args.git and args.range):
-            raise InputError("--git REPO and --range A..B go together", args.git or args.range)
+    _check_git_range(args)
+    if args.git:
         series = read_series(_existing(args.git), git_range=args.range)
     else:
         series = read_series(_existing(args.path or str(PATCHES)))
